@@ -1,0 +1,70 @@
+"""The `socialmart` command line: exit code 0 when the run succeeded, 1 when it failed, 2 on a usage error."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+import socialmart  # noqa: F401  (environment defaults)
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """socialmart: the social media team's nightly pipeline and warehouse."""
+
+
+@main.command()
+@click.option("--date", "run_date", callback=_parse_date, help="Run date (YYYY-MM-DD); default: today.")
+@click.option("--sandbox/--live", "sandbox", default=None, help="Force the sandbox or the live APIs.")
+def run(run_date: date | None, sandbox: bool | None) -> None:
+    """Run the nightly pipeline: load, transform, gate, publish and report."""
+    from flows.nightly import PipelineError, nightly
+
+    try:
+        summary = nightly(run_date=run_date, sandbox=sandbox)
+    except PipelineError as exc:
+        click.secho(f"socialmart run failed:\n{exc}", fg="red", err=True)
+        sys.exit(1)
+    except Exception as exc:  # every failure ends with a readable message, not a traceback
+        click.secho(f"socialmart run failed: {type(exc).__name__}: {exc}", fg="red", err=True)
+        sys.exit(1)
+    click.echo("")
+    click.echo(f"Warehouse:          {summary.published}")
+    for path in summary.reports:
+        click.echo(f"Report:             {path}")
+    click.echo(f"Validation results: {summary.validation_results}")
+    click.echo(f"Data Docs:          {summary.data_docs}")
+
+
+@main.group()
+def sandbox() -> None:
+    """The simulated brand and its local replicas of the platform APIs."""
+
+
+@sandbox.command("serve")
+@click.option("--as-of", "as_of", callback=_parse_date, help="The sandbox's today (YYYY-MM-DD); default: today.")
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
+def sandbox_serve(as_of: date | None, port: int) -> None:
+    """Serve the sandbox APIs until interrupted."""
+    import time
+
+    from sandbox.server import SandboxServer
+
+    with SandboxServer(as_of=as_of or date.today(), port=port) as server:
+        click.echo(f"Sandbox serving at {server.url} (Ctrl-C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,174 @@
+"""socialmart settings: read once from `.dlt/config.toml`, with environment variables on top."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_DIR = Path(os.environ.get("SOCIALMART_PROJECT_DIR", Path(__file__).resolve().parents[1]))
+MODES = ("auto", "sandbox", "live")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class NamingConvention:
+    """How campaign names are built: ordered fields joined by a delimiter, with allowed values per field."""
+
+    delimiter: str
+    fields: list[str]
+    allowed_values: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the pipeline reads. Paths are absolute."""
+
+    project_dir: Path
+    reporting_currency: str
+    reporting_timezone: str
+    start_date: date
+    lookback_days: int
+    warehouse_dir: Path
+    reports_dir: Path
+    inputs_dir: Path
+    mode: str
+    freshness_days: int
+    on_track_min: float
+    at_risk_min: float
+    naming: NamingConvention
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def published_path(self) -> Path:
+        """The published warehouse file that analysts and BI tools open."""
+        return self.warehouse_dir / "socialmart.duckdb"
+
+    @property
+    def build_dir(self) -> Path:
+        """Where a run builds its new warehouse file before publishing it."""
+        return self.warehouse_dir / ".build"
+
+    @property
+    def validation_dir(self) -> Path:
+        """Where each run's gate results and Data Docs are written."""
+        return self.warehouse_dir / "validation"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        """The dbt project folder (its profiles.yml lives there too)."""
+        return self.project_dir / "dbt_project"
+
+    def dbt_vars(self, run_date: date) -> dict[str, Any]:
+        """The dbt vars for one run: the settings the models need."""
+        return {
+            "run_date": run_date.isoformat(),
+            "reporting_currency": self.reporting_currency,
+            "reporting_timezone": self.reporting_timezone,
+            "target_on_track_min": self.on_track_min,
+            "target_at_risk_min": self.at_risk_min,
+            "naming_delimiter": self.naming.delimiter,
+            "naming_fields": self.naming.fields,
+            "naming_allowed_values": self.naming.allowed_values,
+        }
+
+
+def _env_override(key: str, value: Any) -> Any:
+    """Return the value of SOCIALMART__<KEY> when set, parsed as JSON when it looks like JSON."""
+    raw = os.environ.get(f"SOCIALMART__{key.upper()}")
+    if raw is None:
+        return value
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file and run again.") from exc
+
+
+def _require(section: dict[str, Any], key: str, config_path: Path) -> Any:
+    value = _env_override(key, section.get(key))
+    if value is None or value == "":
+        raise ConfigError(
+            f"{config_path}: [socialmart] {key} is not set. Add it to the file or set SOCIALMART__{key.upper()}."
+        )
+    return value
+
+
+def _parse_date(value: Any, key: str) -> date:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"[socialmart] {key} = {value!r} is not a date: use YYYY-MM-DD.") from exc
+
+
+def _resolve(project_dir: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else project_dir / path
+
+
+def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings:
+    """Load settings from `<project>/.dlt/config.toml`; SOCIALMART__* env vars and keyword overrides win."""
+    project_dir = Path(project_dir or PROJECT_DIR).resolve()
+    config_path = project_dir / ".dlt" / "config.toml"
+    document = _read_toml(config_path)
+    section = dict(document.get("socialmart", {}))
+    section.update({k: v for k, v in overrides.items() if v is not None})
+
+    currency = str(_require(section, "reporting_currency", config_path)).upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ConfigError(f"[socialmart] reporting_currency = {currency!r} is not an ISO 4217 code like USD.")
+    timezone = str(_require(section, "reporting_timezone", config_path))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"[socialmart] reporting_timezone = {timezone!r} is not an IANA timezone like America/New_York."
+        ) from exc
+    mode = str(_env_override("mode", section.get("mode", "auto")))
+    if mode not in MODES:
+        raise ConfigError(f"[socialmart] mode = {mode!r}: use one of {', '.join(MODES)}.")
+    lookback = int(_require(section, "lookback_days", config_path))
+    if not 0 <= lookback <= 90:
+        raise ConfigError(f"[socialmart] lookback_days = {lookback}: use a number of days from 0 to 90.")
+
+    targets = section.get("targets", {})
+    naming = section.get("naming", {})
+    return Settings(
+        project_dir=project_dir,
+        reporting_currency=currency,
+        reporting_timezone=timezone,
+        start_date=_parse_date(_require(section, "start_date", config_path), "start_date"),
+        lookback_days=lookback,
+        warehouse_dir=_resolve(project_dir, str(_require(section, "warehouse_dir", config_path))),
+        reports_dir=_resolve(
+            project_dir, str(_env_override("reports_dir", section.get("reports_dir", "output/reports")))
+        ),
+        inputs_dir=_resolve(project_dir, str(_require(section, "inputs_dir", config_path))),
+        mode=mode,
+        freshness_days=int(_env_override("freshness_days", section.get("freshness_days", 2))),
+        on_track_min=float(targets.get("on_track_min", 0.95)),
+        at_risk_min=float(targets.get("at_risk_min", 0.85)),
+        naming=NamingConvention(
+            delimiter=str(naming.get("delimiter", "_")),
+            fields=list(naming.get("fields", [])),
+            allowed_values={k: list(v) for k, v in naming.get("allowed_values", {}).items()},
+        ),
+        sources=document.get("sources", {}),
+    )

@@ -1,0 +1,76 @@
+"""Build-then-swap publishing of the DuckDB warehouse, and the lock that keeps runs from overlapping."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+
+class RunLockedError(RuntimeError):
+    """Another run holds the warehouse lock."""
+
+
+@contextmanager
+def run_lock(warehouse_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the warehouse folder for the length of a run."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse_dir / ".run.lock"
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RunLockedError(
+                f"another socialmart run is using {warehouse_dir} (lock {lock_path}); wait for it to finish"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def start_build(published: Path, build_dir: Path, run_id: str) -> Path:
+    """Return a new build file for this run, starting as a copy of the published warehouse when there is one.
+
+    Leftover build files from crashed runs are removed first: they were never published.
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    for stale in build_dir.glob("*.duckdb*"):
+        stale.unlink()
+    build = build_dir / f"{run_id}.duckdb"
+    if published.exists():
+        shutil.copyfile(published, build)
+    return build
+
+
+def discard(build: Path) -> None:
+    """Delete a build that must not be published (and its write-ahead log)."""
+    for path in (build, build.with_name(build.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(build: Path, published: Path) -> None:
+    """Atomically replace the published warehouse with the build.
+
+    The build is checkpointed and closed first, so it is one self-contained file. Readers that already have the old
+    file open keep reading it; anyone opening the path afterwards gets the new one, never a mix.
+    """
+    with duckdb.connect(str(build)) as con:
+        con.execute("CHECKPOINT")
+    _fsync(build)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build, published)
+    _fsync(published.parent)

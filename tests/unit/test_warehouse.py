@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from socialmart import warehouse
+
+
+def _make_db(path: Path, value: int) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create or replace table t as select ? as v", [value])
+
+
+def _read(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select v from t").fetchone()[0]
+
+
+def test_build_starts_from_published_copy_and_publish_swaps(tmp_path: Path) -> None:
+    published = tmp_path / "socialmart.duckdb"
+    _make_db(published, 1)
+    build = warehouse.start_build(published, tmp_path / ".build", "run1")
+    assert _read(build) == 1
+    _make_db(build, 2)
+    assert _read(published) == 1, "the published file must not change before publish"
+    warehouse.publish(build, published)
+    assert _read(published) == 2
+    assert not build.exists()
+
+
+def test_reader_holding_old_file_keeps_old_data(tmp_path: Path) -> None:
+    published = tmp_path / "socialmart.duckdb"
+    _make_db(published, 1)
+    reader = duckdb.connect(str(published), read_only=True)
+    build = warehouse.start_build(published, tmp_path / ".build", "run2")
+    _make_db(build, 2)
+    warehouse.publish(build, published)
+    assert reader.execute("select v from t").fetchone()[0] == 1
+    reader.close()
+    assert _read(published) == 2
+
+
+def test_stale_builds_are_removed_and_discard_cleans_up(tmp_path: Path) -> None:
+    build_dir = tmp_path / ".build"
+    build_dir.mkdir()
+    (build_dir / "crashed.duckdb").write_bytes(b"half a file")
+    build = warehouse.start_build(tmp_path / "none.duckdb", build_dir, "run3")
+    assert not (build_dir / "crashed.duckdb").exists()
+    _make_db(build, 3)
+    warehouse.discard(build)
+    assert list(build_dir.iterdir()) == []
+
+
+def _hold_lock(path: str, ready, release) -> None:
+    with warehouse.run_lock(Path(path)):
+        ready.set()
+        release.wait(10)
+
+
+def test_run_lock_rejects_a_second_run(tmp_path: Path) -> None:
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_lock, args=(str(tmp_path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        with (
+            pytest.raises(warehouse.RunLockedError, match="another socialmart run"),
+            warehouse.run_lock(tmp_path),
+        ):
+            pass
+    finally:
+        release.set()
+        holder.join(10)
+    with warehouse.run_lock(tmp_path):
+        pass
