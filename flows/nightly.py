@@ -117,6 +117,7 @@ def extract_load(
 def load_business_inputs(settings: Settings, build: Path, pipelines_dir: Path) -> dict[str, int]:
     """Validate and load the business-input CSVs (targets, FX rates, promo codes) into raw_inputs."""
     import dlt
+
     from sources.business_inputs import business_inputs_source
 
     pipeline = dlt.pipeline(
@@ -159,7 +160,9 @@ def build_reports(settings: Settings, run_date: date, gate_records: list[dict]) 
     from reports.monthly_targets import build_monthly_target_report
 
     last_closed = (run_date.replace(day=1) - timedelta(days=1)).replace(day=1)
-    files = build_monthly_target_report(settings.published_path, last_closed, settings.reports_dir, gate_records)
+    files = build_monthly_target_report(
+        settings.published_path, last_closed, settings.reports_dir, gate_records, currency=settings.reporting_currency
+    )
     return [files.html, files.csv]
 
 

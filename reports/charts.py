@@ -1,9 +1,9 @@
 """Charts for the reports, rendered by matplotlib to SVG markup that is inlined into the HTML.
 
-Figures are built with `matplotlib.figure.Figure` directly, never through pyplot, so no GUI backend is ever
-loaded and no global figure state is kept between reports. Text stays text (`svg.fonttype: none`) with a generic
-sans-serif fallback, and the XML prolog and the Dublin Core metadata block (which names external URIs) are left
-out, so the markup can sit inside an HTML page that opens offline.
+Figures are built with `matplotlib.figure.Figure` directly, never through pyplot, so no GUI backend is
+ever loaded and no global figure state is kept between reports. Text stays text (`svg.fonttype: none`) with
+a generic sans-serif fallback, and the XML prolog and the Dublin Core metadata block (which names external
+URIs) are left out, so the markup can sit inside an HTML page that opens offline.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ACTUAL_COLOUR = OKABE_ITO["blue"]
 TARGET_EDGE = "#444444"
 TARGET_HATCH = "////"
 
-_RC = {
+CHART_STYLE = {
     "svg.fonttype": "none",
     "svg.hashsalt": "socialmart",  # stable ids, so the same data gives the same markup
     "font.family": "sans-serif",
@@ -57,25 +57,31 @@ class ChartPanel:
 def actual_vs_target_svg(panels: Sequence[ChartPanel], currency: str, description: str) -> str:
     """Render horizontal actual-vs-target bars, one panel per metric, as inline `<svg>` markup.
 
-    Actual bars are solid Okabe-Ito blue, target bars are white with a hatch, and each bar carries its formatted
-    value, so the chart reads the same in colour, to a colour-blind reader and in greyscale print.
+    Actual bars are solid Okabe-Ito blue, target bars are white with a hatch, and each bar carries its
+    formatted value, so the chart reads the same in colour, to a colour-blind reader and in greyscale print.
     `description` becomes the SVG's accessible label.
     """
-    if not panels:
-        raise ValueError("actual_vs_target_svg needs at least one panel")
-    heights = [0.6 * len(panel.bars) + 0.5 for panel in panels]
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(7.2, sum(heights) + 0.9), layout="constrained")
-        axes = fig.subplots(len(panels), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
-        for ax, panel in zip(axes, panels, strict=True):
-            _draw_panel(ax, panel, currency)
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside upper right", ncols=2, frameon=False)
+    with matplotlib.rc_context(CHART_STYLE):
+        fig = actual_vs_target_figure(panels, currency)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
     markup = buffer.getvalue()
     markup = markup[markup.index("<svg") :]
     return markup.replace("<svg", f'<svg role="img" aria-label="{escape(description)}"', 1)
+
+
+def actual_vs_target_figure(panels: Sequence[ChartPanel], currency: str) -> Figure:
+    """Build the actual-vs-target figure (render it inside `matplotlib.rc_context(CHART_STYLE)`)."""
+    if not panels:
+        raise ValueError("actual_vs_target_figure needs at least one panel")
+    heights = [0.6 * len(panel.bars) + 0.5 for panel in panels]
+    fig = Figure(figsize=(7.2, sum(heights) + 0.9), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        _draw_panel(ax, panel, currency)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper right", ncols=2, frameon=False)
+    return fig
 
 
 def _draw_panel(ax: Axes, panel: ChartPanel, currency: str) -> None:

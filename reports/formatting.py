@@ -1,14 +1,16 @@
 """Number formatting, labels and status colours shared by the report builders.
 
-Every figure a report shows goes through `format_metric_value`, so a number reads the same in a headline, a table
-and a chart label. Colours come from the Okabe-Ito palette, which stays distinguishable for the common forms of
-colour blindness; every coloured status also carries a text label and a symbol, so it survives greyscale print.
+Every figure a report shows goes through `format_metric_value`, so a number reads the same in a headline,
+a table and a chart label. Colours come from the Okabe-Ito palette, which stays distinguishable for the
+common forms of colour blindness; every coloured status also carries a text label and a symbol, so it
+survives greyscale print.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 NO_DATA = "—"
@@ -98,11 +100,16 @@ def _is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _signed(value: float, decimals: int, prefix: str = "", suffix: str = "") -> str:
-    """`value` rounded to `decimals` with thousands separators; the sign goes before the prefix, never on zero."""
-    body = f"{abs(value):,.{decimals}f}"
-    negative = value < 0 and any(ch not in "0.," for ch in body)
-    return f"{'-' if negative else ''}{prefix}{body}{suffix}"
+def _signed(value: float, decimals: int, prefix: str = "", suffix: str = "", scale: int = 1) -> str:
+    """`value * scale` rounded half away from zero to `decimals`, with thousands separators.
+
+    The sign goes before the prefix (`-$1,234`) and never on a value that rounds to zero. Rounding goes
+    through the shortest decimal form of the float, so 0.7625 as a percentage is 76.3%, as a reader expects.
+    """
+    exact = Decimal(repr(float(value))) * scale
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{prefix}{abs(rounded):,.{decimals}f}{suffix}"
 
 
 def format_money(value: float | None, currency: str, decimals: int = 0) -> str:
@@ -132,7 +139,7 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     """Format a fraction as a percentage: 0.964 -> `96.4%`."""
     if _is_missing(value):
         return NO_DATA
-    return _signed(value * 100, decimals, suffix="%")
+    return _signed(value, decimals, suffix="%", scale=100)
 
 
 def metric_spec(metric: str) -> MetricSpec:

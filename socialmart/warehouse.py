@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -37,21 +38,26 @@ def run_lock(warehouse_dir: Path) -> Iterator[None]:
 def start_build(published: Path, build_dir: Path, run_id: str) -> Path:
     """Return a new build file for this run, starting as a copy of the published warehouse when there is one.
 
-    Leftover build files from crashed runs are removed first: they were never published.
+    The build file has the published file's name (in a folder of its own), because DuckDB views record the
+    database name, which comes from the file name: a differently named build would publish broken views.
+    Leftover builds from crashed runs are removed first: they were never published.
     """
-    build_dir.mkdir(parents=True, exist_ok=True)
-    for stale in build_dir.glob("*.duckdb*"):
-        stale.unlink()
-    build = build_dir / f"{run_id}.duckdb"
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+    run_dir = build_dir / run_id
+    run_dir.mkdir(parents=True)
+    build = run_dir / published.name
     if published.exists():
         shutil.copyfile(published, build)
     return build
 
 
 def discard(build: Path) -> None:
-    """Delete a build that must not be published (and its write-ahead log)."""
+    """Delete a build that must not be published (with its write-ahead log and folder)."""
     for path in (build, build.with_name(build.name + ".wal")):
         path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        build.parent.rmdir()
 
 
 def _fsync(path: Path) -> None:

@@ -45,13 +45,24 @@ def test_reader_holding_old_file_keeps_old_data(tmp_path: Path) -> None:
 
 def test_stale_builds_are_removed_and_discard_cleans_up(tmp_path: Path) -> None:
     build_dir = tmp_path / ".build"
-    build_dir.mkdir()
-    (build_dir / "crashed.duckdb").write_bytes(b"half a file")
-    build = warehouse.start_build(tmp_path / "none.duckdb", build_dir, "run3")
-    assert not (build_dir / "crashed.duckdb").exists()
+    (build_dir / "crashed").mkdir(parents=True)
+    (build_dir / "crashed" / "socialmart.duckdb").write_bytes(b"half a file")
+    build = warehouse.start_build(tmp_path / "socialmart.duckdb", build_dir, "run3")
+    assert build == build_dir / "run3" / "socialmart.duckdb"
+    assert not (build_dir / "crashed").exists()
     _make_db(build, 3)
     warehouse.discard(build)
     assert list(build_dir.iterdir()) == []
+
+
+def test_views_survive_publish(tmp_path: Path) -> None:
+    published = tmp_path / "socialmart.duckdb"
+    build = warehouse.start_build(published, tmp_path / ".build", "run4")
+    with duckdb.connect(str(build)) as con:
+        con.execute("create table t as select 7 as v; create view v_t as select v from t")
+    warehouse.publish(build, published)
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select v from v_t").fetchone()[0] == 7
 
 
 def _hold_lock(path: str, ready, release) -> None:

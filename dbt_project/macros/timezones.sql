@@ -1,0 +1,12 @@
+{#-
+    to_local_date(timestamp_tz, timezone): the calendar date of a UTC instant (timestamp with time zone) in a
+    named IANA timezone, by default var('reporting_timezone'). `at time zone` on a timestamptz gives the local
+    wall-clock timestamp in both DuckDB (ICU) and Postgres; other adapters can add `<adapter>__to_local_date`.
+-#}
+{% macro to_local_date(timestamp_tz, timezone=none) -%}
+    {{ return(adapter.dispatch('to_local_date', 'socialmart')(timestamp_tz, timezone or var('reporting_timezone'))) }}
+{%- endmacro %}
+
+{% macro default__to_local_date(timestamp_tz, timezone) -%}
+    cast(({{ timestamp_tz }} at time zone '{{ timezone }}') as date)
+{%- endmacro %}

@@ -1,0 +1,241 @@
+{#-
+    Order attribution, one row per order; first match wins (docs/design.md):
+    1. utm: landing_site has utm_source. Channel from seed channel_sources (utm_source x medium kind, unknown
+       utm_source -> other). Campaign: utm_campaign matched to a known campaign on id, then exact name, then
+       normalised name (lowercase, only [a-z0-9]); ties go to a campaign of the utm channel, then the lowest key.
+    2. promo_code: one of the order's discount codes is in inputs/promo_codes.csv (the first listed on the order
+       wins). Influencer codes -> channel influencer; campaign codes -> that campaign and its channel (the code's
+       channel, else other, when the campaign is unknown). A campaign_id on an influencer code links the campaign.
+    3. unattributed.
+    Segment: the campaign's naming-convention segment, else unassigned.
+-#}
+{%- set paid_mediums = var('paid_utm_mediums') -%}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_shopify__orders') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('int_campaigns_parsed') }}
+
+),
+
+promo_codes as (
+
+    select * from {{ ref('stg_inputs__promo_codes') }}
+
+),
+
+channel_sources as (
+
+    select * from {{ ref('channel_sources') }}
+
+),
+
+utm_params as (
+
+    select
+        order_key,
+        discount_codes,
+        lower(trim({{ url_decode(url_query_param('landing_site', 'utm_source')) }})) as utm_source,
+        lower(trim({{ url_decode(url_query_param('landing_site', 'utm_medium')) }})) as utm_medium,
+        {{ url_decode(url_query_param('landing_site', 'utm_campaign')) }} as utm_campaign
+    from orders
+
+),
+
+utm_channels as (
+
+    select
+        utm_params.*,
+        case
+            when utm_params.utm_source is not null then coalesce(channel_sources.channel, 'other')
+        end as utm_channel
+    from utm_params
+    left join channel_sources
+        on utm_params.utm_source = channel_sources.utm_source
+        and channel_sources.medium_kind = case
+            when utm_params.utm_medium in ('{{ paid_mediums | join("', '") }}') then 'paid'
+            else 'other'
+        end
+
+),
+
+campaign_lookup as (
+
+    select
+        campaign_key,
+        campaign_id,
+        campaign_name,
+        {{ normalize_name('campaign_name') }} as campaign_name_normalized,
+        channel as campaign_channel
+    from campaigns
+
+),
+
+utm_orders as (
+
+    select
+        order_key,
+        utm_channel,
+        utm_campaign,
+        {{ normalize_name('utm_campaign') }} as utm_campaign_normalized
+    from utm_channels
+    where utm_source is not null and utm_campaign is not null
+
+),
+
+utm_campaign_candidates as (
+
+    select utm_orders.order_key, utm_orders.utm_channel, campaign_lookup.campaign_key,
+        campaign_lookup.campaign_channel, 1 as match_priority
+    from utm_orders
+    inner join campaign_lookup on utm_orders.utm_campaign = campaign_lookup.campaign_id
+
+    union all
+
+    select utm_orders.order_key, utm_orders.utm_channel, campaign_lookup.campaign_key,
+        campaign_lookup.campaign_channel, 2 as match_priority
+    from utm_orders
+    inner join campaign_lookup on utm_orders.utm_campaign = campaign_lookup.campaign_name
+
+    union all
+
+    select utm_orders.order_key, utm_orders.utm_channel, campaign_lookup.campaign_key,
+        campaign_lookup.campaign_channel, 3 as match_priority
+    from utm_orders
+    inner join campaign_lookup
+        on utm_orders.utm_campaign_normalized = campaign_lookup.campaign_name_normalized
+    where campaign_lookup.campaign_name_normalized <> ''
+
+),
+
+utm_campaign_matches as (
+
+    select
+        order_key,
+        campaign_key,
+        row_number() over (
+            partition by order_key
+            order by match_priority, case when campaign_channel = utm_channel then 0 else 1 end, campaign_key
+        ) as match_rank
+    from utm_campaign_candidates
+
+),
+
+promo_candidates as (
+
+    select
+        orders.order_key,
+        promo_codes.promo_code,
+        promo_codes.promo_kind,
+        promo_codes.channel as promo_channel,
+        promo_codes.campaign_id,
+        {{ dbt.position(
+            dbt.concat(["','", "promo_codes.promo_code", "','"]),
+            dbt.concat(["','", "upper(replace(orders.discount_codes, ' ', ''))", "','"])
+        ) }} as code_position
+    from orders
+    cross join promo_codes
+    where orders.discount_codes is not null
+
+),
+
+ranked_promo_matches as (
+
+    select
+        *,
+        row_number() over (partition by order_key order by code_position, promo_code) as code_rank
+    from promo_candidates
+    where code_position > 0
+
+),
+
+promo_matches as (
+
+    select * from ranked_promo_matches
+    where code_rank = 1
+
+),
+
+promo_campaign_matches as (
+
+    select
+        promo_matches.order_key,
+        campaign_lookup.campaign_key,
+        campaign_lookup.campaign_channel,
+        row_number() over (
+            partition by promo_matches.order_key
+            order by
+                case when campaign_lookup.campaign_channel = promo_matches.promo_channel then 0 else 1 end,
+                campaign_lookup.campaign_key
+        ) as match_rank
+    from promo_matches
+    inner join campaign_lookup
+        on promo_matches.campaign_id = campaign_lookup.campaign_id
+
+),
+
+attributed as (
+
+    select
+        utm_channels.order_key,
+        case
+            when utm_channels.utm_source is not null then 'utm'
+            when promo_matches.promo_code is not null then 'promo_code'
+            else 'unattributed'
+        end as attribution_method,
+        case
+            when utm_channels.utm_source is not null then utm_channels.utm_channel
+            when promo_matches.promo_kind = 'influencer' then 'influencer'
+            when promo_matches.promo_code is not null
+                then coalesce(promo_campaign_matches.campaign_channel, promo_matches.promo_channel, 'other')
+            else 'unattributed'
+        end as channel,
+        case
+            when utm_channels.utm_source is not null then utm_campaign_matches.campaign_key
+            when promo_matches.promo_code is not null then promo_campaign_matches.campaign_key
+        end as campaign_key,
+        utm_channels.utm_source,
+        utm_channels.utm_medium,
+        utm_channels.utm_campaign,
+        coalesce(
+            promo_matches.promo_code,
+            nullif(upper(trim({{ dbt.split_part('utm_channels.discount_codes', "','", 1) }})), '')
+        ) as discount_code
+    from utm_channels
+    left join utm_campaign_matches
+        on utm_channels.order_key = utm_campaign_matches.order_key
+        and utm_campaign_matches.match_rank = 1
+    left join promo_matches
+        on utm_channels.order_key = promo_matches.order_key
+    left join promo_campaign_matches
+        on utm_channels.order_key = promo_campaign_matches.order_key
+        and promo_campaign_matches.match_rank = 1
+
+),
+
+final as (
+
+    select
+        attributed.order_key,
+        attributed.attribution_method,
+        attributed.channel,
+        attributed.campaign_key,
+        coalesce(campaigns.segment, 'unassigned') as segment,
+        attributed.utm_source,
+        attributed.utm_medium,
+        attributed.utm_campaign,
+        attributed.discount_code
+    from attributed
+    left join campaigns
+        on attributed.campaign_key = campaigns.campaign_key
+
+)
+
+select * from final

@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ source('facebook_pages', 'pages') }}
+
+),
+
+renamed as (
+
+    select
+        cast(page_id as varchar) as page_id,
+        cast(snapshot_date as date) as snapshot_date,
+        cast(name as varchar) as page_name,
+        cast(followers_count as bigint) as followers_count
+
+    from source
+
+)
+
+select * from renamed

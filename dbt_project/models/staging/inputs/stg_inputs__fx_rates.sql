@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ source('inputs', 'fx_rates') }}
+
+),
+
+renamed as (
+
+    select
+        cast(rate_date as date) as rate_date,
+        upper(trim(cast(base_currency as varchar))) as base_currency_code,
+        upper(trim(cast(quote_currency as varchar))) as quote_currency_code,
+        cast(rate as numeric(18, 8)) as rate
+
+    from source
+
+)
+
+select * from renamed

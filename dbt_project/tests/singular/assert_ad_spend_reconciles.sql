@@ -1,0 +1,66 @@
+{#-
+    Integrity: ad spend is conserved from staging to the marts.
+    - per currency, staging spend_local = fct_ad_performance_daily spend_local (and the row counts match);
+    - spend in the reporting currency: fct_ad_performance_daily = fct_campaign_performance_daily = fct_channel_daily.
+    Returns one row per failed check.
+-#}
+with
+
+staging as (
+
+    select currency_code, sum(spend_local) as spend_local, count(*) as n_rows
+    from {{ ref('stg_meta_ads__ad_insights') }}
+    group by currency_code
+
+),
+
+ad_mart as (
+
+    select currency_code, sum(spend_local) as spend_local, count(*) as n_rows
+    from {{ ref('fct_ad_performance_daily') }}
+    group by currency_code
+
+),
+
+local_checks as (
+
+    select
+        {{ dbt.concat(["'spend_local '", "coalesce(staging.currency_code, ad_mart.currency_code)"]) }} as check_name,
+        cast(staging.spend_local as double precision) as expected,
+        cast(ad_mart.spend_local as double precision) as actual
+    from staging
+    full outer join ad_mart
+        on staging.currency_code = ad_mart.currency_code
+    where staging.spend_local is distinct from ad_mart.spend_local
+        or staging.n_rows is distinct from ad_mart.n_rows
+
+),
+
+reporting_totals as (
+
+    select
+        (select sum(spend) from {{ ref('fct_ad_performance_daily') }}) as ad_spend,
+        (select sum(spend) from {{ ref('fct_campaign_performance_daily') }}) as campaign_spend,
+        (select sum(spend) from {{ ref('fct_channel_daily') }}) as channel_spend
+
+),
+
+reporting_checks as (
+
+    select 'spend fct_campaign_performance_daily' as check_name,
+        cast(ad_spend as double precision) as expected, cast(campaign_spend as double precision) as actual
+    from reporting_totals
+    where coalesce(ad_spend, 0) <> coalesce(campaign_spend, 0)
+
+    union all
+
+    select 'spend fct_channel_daily' as check_name,
+        cast(ad_spend as double precision) as expected, cast(channel_spend as double precision) as actual
+    from reporting_totals
+    where coalesce(ad_spend, 0) <> coalesce(channel_spend, 0)
+
+)
+
+select * from local_checks
+union all
+select * from reporting_checks

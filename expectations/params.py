@@ -1,0 +1,60 @@
+"""Parameters of the data-quality gate: the run date, freshness limits and tolerances."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+DEFAULT_FRESHNESS_DAYS = 2
+
+
+@dataclass(frozen=True)
+class GateParams:
+    """Thresholds the gate's suites are built with.
+
+    Attributes:
+        run_date: The run's date (the sandbox ``as_of``). Freshness is measured against it.
+        freshness_days: Maximum age in days of a source's newest row (days between it and the run date).
+            Either one number for every source, or a mapping per source keyed by raw dataset name
+            (``raw_meta_ads``, ``raw_shopify``, ``raw_instagram``, ``raw_facebook_pages``; the names without
+            the ``raw_`` prefix are accepted too), where unlisted sources use ``default_freshness_days``.
+        default_freshness_days: Freshness limit for sources a ``freshness_days`` mapping does not list.
+        reconciliation_tolerance: Largest accepted absolute difference per currency between a mart total and
+            its raw total, in the currency's units. ``0`` means exact to the cent.
+        max_noncompliant_campaign_share: Largest share (0..1) of campaigns in ``marts.dim_campaigns`` that may
+            break the naming convention before the (warning-level) check fails.
+        spend_reconciliation_platform: When set, only ``marts.fct_ad_performance_daily`` rows of this platform
+            are reconciled with ``raw_meta_ads.ad_insights``. Needed once a second ad platform lands in the mart.
+        sample_rows: How many bad rows each failed check reports (at most).
+    """
+
+    run_date: date
+    freshness_days: int | Mapping[str, int] = field(default_factory=dict)
+    default_freshness_days: int = DEFAULT_FRESHNESS_DAYS
+    reconciliation_tolerance: Decimal = Decimal("0.00")
+    max_noncompliant_campaign_share: float = 0.2
+    spend_reconciliation_platform: str | None = None
+    sample_rows: int = 5
+
+    def __post_init__(self) -> None:
+        """Reject thresholds that cannot be meant."""
+        if not 0 <= self.max_noncompliant_campaign_share <= 1:
+            raise ValueError("max_noncompliant_campaign_share must be between 0 and 1")
+        if self.reconciliation_tolerance < 0:
+            raise ValueError("reconciliation_tolerance must not be negative")
+        if self.sample_rows < 0:
+            raise ValueError("sample_rows must not be negative")
+        limits = self.freshness_days if isinstance(self.freshness_days, Mapping) else {"all": self.freshness_days}
+        for source, days in {**limits, "default": self.default_freshness_days}.items():
+            if days < 0:
+                raise ValueError(f"freshness limit for {source} must not be negative, got {days}")
+
+    def freshness_limit(self, dataset: str) -> int:
+        """Return the freshness limit in days for a raw dataset such as ``raw_shopify``."""
+        if not isinstance(self.freshness_days, Mapping):
+            return self.freshness_days
+        if dataset in self.freshness_days:
+            return self.freshness_days[dataset]
+        return self.freshness_days.get(dataset.removeprefix("raw_"), self.default_freshness_days)

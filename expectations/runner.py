@@ -1,0 +1,165 @@
+"""Run asset specs through Great Expectations and convert the validation results into CheckResults.
+
+Each asset becomes a GX query asset, an ExpectationSuite, a ValidationDefinition and a Checkpoint. One
+Checkpoint per asset because the result format (which key columns to report with bad rows) is per asset;
+GX lets a run-time result format override an expectation's own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+from great_expectations.core.expectation_validation_result import ExpectationValidationResult
+from great_expectations.data_context import AbstractDataContext
+from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.datasource.fluent import SQLDatasource
+from great_expectations.expectations.metadata_types import FailureSeverity
+
+from expectations.results import CheckResult
+from expectations.specs import AssetSpec, CheckSpec
+
+DOCS_SITE = "socialmart_gate"
+_SEVERITY = {"error": FailureSeverity.CRITICAL, "warning": FailureSeverity.WARNING}
+
+
+def new_context(docs_dir: Path | None) -> AbstractDataContext:
+    """An ephemeral GX context without progress bars, with a Data Docs site in ``docs_dir`` when given."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            },
+        )
+    return context
+
+
+def build_docs(context: AbstractDataContext, docs_dir: Path) -> Path:
+    """Render the Data Docs of every validation run so far into ``docs_dir``; return the index page."""
+    context.build_data_docs(site_names=[DOCS_SITE])
+    return docs_dir / "index.html"
+
+
+def not_evaluated(asset: AssetSpec, reason: str) -> list[CheckResult]:
+    """Failed, not-evaluated results for every check of an asset (missing table, query error)."""
+    return [
+        CheckResult(
+            name=c.name,
+            suite=asset.suite,
+            severity=c.severity,
+            success=False,
+            table=c.table,
+            column=c.column,
+            rule=c.rule,
+            message=reason,
+            evaluated=False,
+        )
+        for c in asset.checks
+    ]
+
+
+def run_asset(
+    context: AbstractDataContext, datasource: SQLDatasource, asset: AssetSpec, sample_rows: int
+) -> list[CheckResult]:
+    """Validate one asset with a Checkpoint and return one CheckResult per check."""
+    result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": max(sample_rows, 1)}
+    if asset.index_columns:
+        result_format["unexpected_index_column_names"] = list(asset.index_columns)
+    try:
+        batch = datasource.add_query_asset(asset.name, query=asset.query).add_batch_definition_whole_table("all")
+        suite = context.suites.add(gx.ExpectationSuite(name=asset.suite, expectations=_expectations(asset)))
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=f"validate.{asset.name}", data=batch, suite=suite)
+        )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(name=f"gate.{asset.name}", validation_definitions=[validation], result_format=result_format)
+        )
+        run = checkpoint.run()
+    except Exception as exc:  # a failing query must fail the asset's checks, not crash the gate
+        return not_evaluated(asset, f"query failed: {type(exc).__name__}: {_first_line(exc)}")
+    by_name = {
+        r.expectation_config.meta["check"]: r for suite_result in run.run_results.values() for r in suite_result.results
+    }
+    return [_to_check_result(asset, check, by_name.get(check.name), sample_rows) for check in asset.checks]
+
+
+def _expectations(asset: AssetSpec) -> list[Any]:
+    """Copies of the asset's expectations carrying their check's severity and identity (in meta)."""
+    expectations = []
+    for check in asset.checks:
+        expectation = check.expectation.copy(deep=True)
+        expectation.severity = _SEVERITY[check.severity]
+        expectation.meta = {"check": check.name, "table": check.table, "column": check.column}
+        expectations.append(expectation)
+    return expectations
+
+
+def _to_check_result(
+    asset: AssetSpec, check: CheckSpec, result: ExpectationValidationResult | None, sample_rows: int
+) -> CheckResult:
+    base = {
+        "name": check.name,
+        "suite": asset.suite,
+        "severity": check.severity,
+        "table": check.table,
+        "column": check.column,
+        "rule": check.rule,
+    }
+    if result is None:
+        return CheckResult(success=False, message="no validation result", evaluated=False, **base)
+    error = _exception_message(result)
+    if error is not None:
+        return CheckResult(success=False, message=f"query failed: {error}", evaluated=False, **base)
+    details: dict[str, Any] = dict(result.result or {})
+    observed = check.observe(details) if check.observe else _default_observed(details)
+    if check.explain is not None:
+        message = check.explain(observed)
+    elif "unexpected_count" in details:
+        message = (
+            f"{details['unexpected_count']} of {details.get('element_count')} rows break the rule "
+            f"({details.get('unexpected_percent') or 0:.4g}%)"
+        )
+    else:
+        message = f"observed {observed}"
+    samples = _samples(details, check.column, sample_rows) if not result.success else []
+    return CheckResult(success=bool(result.success), observed_value=observed, samples=samples, message=message, **base)
+
+
+def _default_observed(details: dict[str, Any]) -> Any:
+    if "observed_value" in details:
+        return details["observed_value"]
+    return details.get("unexpected_count")
+
+
+def _samples(details: dict[str, Any], column: str | None, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` distinct bad rows: key columns plus the offending value(s)."""
+    rows = details.get("partial_unexpected_index_list") or details.get("partial_unexpected_list") or []
+    samples: list[dict[str, Any]] = []
+    for row in rows:
+        sample = dict(row) if isinstance(row, dict) else {column or "value": row}
+        if sample not in samples:
+            samples.append(sample)
+        if len(samples) >= limit:
+            break
+    return samples
+
+
+def _exception_message(result: ExpectationValidationResult) -> str | None:
+    """The message of an exception GX caught while evaluating the expectation, if any."""
+    info = result.exception_info or {}
+    candidates = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for candidate in candidates:
+        if candidate.get("raised_exception"):
+            return _first_line(candidate.get("exception_message") or "unknown error")
+    return None
+
+
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

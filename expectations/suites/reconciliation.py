@@ -1,0 +1,121 @@
+"""Suite family ``reconciliation``: mart totals per currency equal raw totals per currency, to the cent.
+
+Each asset is a small per-currency comparison computed in the warehouse (a full outer join of two grouped
+sums), validated row by row: ``abs_diff`` must not exceed ``GateParams.reconciliation_tolerance``.
+"""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from expectations.params import GateParams
+from expectations.specs import AssetSpec, CheckSpec
+from expectations.sql import qualified, string_literal
+
+FAMILY = "reconciliation"
+MONEY = "DECIMAL(38, 2)"
+AMOUNT = "DECIMAL(18, 2)"  # the raw contract's money type; the casts also accept amounts loaded as text
+INDEX_COLUMNS = ("currency_code", "raw_total", "mart_total")
+
+AD_INSIGHTS = "raw_meta_ads.ad_insights"
+AD_PERFORMANCE = "marts.fct_ad_performance_daily"
+ORDERS = "raw_shopify.orders"
+LINE_ITEMS = "raw_shopify.order_line_items"
+REFUND_LINES = "raw_shopify.order_refund_line_items"
+ORDERS_ATTRIBUTED = "marts.fct_orders_attributed"
+
+
+def _compare(raw_cte: str, mart_cte: str) -> str:
+    """SQL comparing two per-currency totals (CTEs ``raw`` and ``mart`` with currency_code, total)."""
+    # A GX query asset must start with SELECT, hence the outer SELECT around the WITH.
+    return (
+        f"SELECT * FROM (WITH raw AS ({raw_cte}), mart AS ({mart_cte}) "
+        "SELECT COALESCE(raw.currency_code, mart.currency_code) AS currency_code, "
+        f"CAST(COALESCE(raw.total, 0) AS {MONEY}) AS raw_total, "
+        f"CAST(COALESCE(mart.total, 0) AS {MONEY}) AS mart_total, "
+        f"CAST(ABS(COALESCE(raw.total, 0) - COALESCE(mart.total, 0)) AS {MONEY}) AS abs_diff "
+        "FROM raw FULL OUTER JOIN mart ON raw.currency_code IS NOT DISTINCT FROM mart.currency_code) comparison"
+    )
+
+
+def _check(name: str, table: str, column: str, rule: str, params: GateParams) -> CheckSpec:
+    tolerance = params.reconciliation_tolerance
+    return CheckSpec(
+        name=name,
+        expectation=gxe.ExpectColumnValuesToBeBetween(column="abs_diff", min_value=0, max_value=float(tolerance)),
+        table=table,
+        column=column,
+        rule=f"{rule} (tolerance {tolerance})",
+        explain=lambda n: f"{n} currency total(s) differ between mart and raw",
+    )
+
+
+def spend(params: GateParams) -> AssetSpec:
+    """sum(fct_ad_performance_daily.spend_local) per currency = sum(ad_insights.spend) per account_currency."""
+    platform = params.spend_reconciliation_platform
+    where = f" WHERE platform = {string_literal(platform)}" if platform else ""
+    raw_cte = (
+        f"SELECT account_currency AS currency_code, CAST(SUM(spend) AS {MONEY}) AS total "
+        f"FROM {qualified(AD_INSIGHTS)} GROUP BY account_currency"
+    )
+    mart_cte = (
+        f"SELECT currency_code, CAST(SUM(spend_local) AS {MONEY}) AS total "
+        f"FROM {qualified(AD_PERFORMANCE)}{where} GROUP BY currency_code"
+    )
+    rule = "sum(spend_local) per currency_code = sum(raw_meta_ads.ad_insights.spend) per account_currency"
+    return AssetSpec(
+        name="reconcile_spend",
+        suite=f"{FAMILY}.ad_spend",
+        query=_compare(raw_cte, mart_cte),
+        requires=(AD_INSIGHTS, AD_PERFORMANCE),
+        index_columns=INDEX_COLUMNS,
+        checks=(_check(f"reconcile_spend.{AD_PERFORMANCE}", AD_PERFORMANCE, "spend_local", rule, params),),
+    )
+
+
+def store_revenue_sql(tables: set[str]) -> str:
+    """Raw net sales per currency: non-test orders' line items after discounts, minus refund line subtotals.
+
+    dlt only creates the refund table once a refund was loaded; without it refunds count as zero.
+    """
+    orders = f"SELECT shop, id, currency FROM {qualified(ORDERS)} WHERE NOT COALESCE(test, FALSE)"
+    parts = [
+        f"SELECT o.currency AS currency_code, CAST(li.price AS {AMOUNT}) * li.quantity "
+        f"- COALESCE(CAST(li.total_discount AS {AMOUNT}), 0) AS amount "
+        f"FROM {qualified(LINE_ITEMS)} li JOIN orders o ON li.shop = o.shop AND li.order_id = o.id"
+    ]
+    if REFUND_LINES in tables:
+        parts.append(
+            f"SELECT o.currency AS currency_code, -CAST(r.subtotal AS {AMOUNT}) AS amount "
+            f"FROM {qualified(REFUND_LINES)} r JOIN orders o ON r.shop = o.shop AND r.order_id = o.id"
+        )
+    amounts = " UNION ALL ".join(parts)
+    return (
+        f"SELECT currency_code, CAST(SUM(amount) AS {MONEY}) AS total "
+        f"FROM (WITH orders AS ({orders}) {amounts}) amounts GROUP BY currency_code"
+    )
+
+
+def revenue(params: GateParams, tables: set[str]) -> AssetSpec:
+    """sum(fct_orders_attributed.revenue_local) per currency = raw store revenue per currency."""
+    mart_cte = (
+        f"SELECT currency_code, CAST(SUM(revenue_local) AS {MONEY}) AS total "
+        f"FROM {qualified(ORDERS_ATTRIBUTED)} GROUP BY currency_code"
+    )
+    rule = (
+        "sum(revenue_local) per currency_code = raw net sales per currency (non-test line items "
+        "price*quantity - total_discount, minus refund line subtotals)"
+    )
+    return AssetSpec(
+        name="reconcile_revenue",
+        suite=f"{FAMILY}.store_revenue",
+        query=_compare(store_revenue_sql(tables), mart_cte),
+        requires=(ORDERS, LINE_ITEMS, ORDERS_ATTRIBUTED),
+        index_columns=INDEX_COLUMNS,
+        checks=(_check(f"reconcile_revenue.{ORDERS_ATTRIBUTED}", ORDERS_ATTRIBUTED, "revenue_local", rule, params),),
+    )
+
+
+def build(params: GateParams, tables: set[str]) -> list[AssetSpec]:
+    """All assets of the reconciliation family."""
+    return [spend(params), revenue(params, tables)]

@@ -1,0 +1,202 @@
+"""Campaign schedule: every month 3 Meta campaigns (alternating accounts 1001/1002) and 1 TikTok campaign."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from sandbox.constants import (
+    EPOCH,
+    KIND_CAMPAIGNS,
+    META_ACCOUNTS,
+    OBJECTIVES,
+    SEGMENTS,
+    TIKTOK_ACCOUNT,
+    AdAccount,
+)
+from sandbox.rng import rng_for
+
+INITIATIVES = (
+    "spring-drop",
+    "denim-days",
+    "summer-linen",
+    "back-to-school",
+    "fall-layers",
+    "holiday-gifting",
+    "new-arrivals",
+    "eco-basics",
+    "weekend-essentials",
+    "kids-club",
+    "family-match",
+    "cozy-knits",
+    "outerwear-edit",
+    "active-line",
+    "brand-story",
+    "lookbook",
+    "retarget-cart",
+    "lookalike-2pct",
+    "flash-sale",
+    "gift-guide",
+    "travel-capsule",
+    "work-wear",
+    "loungewear",
+    "tees-3for2",
+)
+AUDIENCES = ("broad", "lookalike", "interest", "retargeting")
+AD_FORMATS = ("video", "carousel", "static", "ugc", "reel", "collection")
+NAMING_ISSUES = ("copy_of", "unknown_segment", "missing_field")
+META_PER_MONTH = 3
+
+
+@dataclass(frozen=True)
+class Ad:
+    """One ad with its ad set (TikTok: ad group)."""
+
+    ad_id: str
+    name: str
+    adset_id: str
+    adset_name: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A paid campaign; dates are days in the account's time zone, end inclusive."""
+
+    index: int
+    platform: str
+    account: AdAccount
+    campaign_id: str
+    name: str
+    initiative: str
+    segment: str
+    objective: str
+    geo: str
+    launch: date
+    end: date
+    daily_budget_cents: int
+    ads: tuple[Ad, ...]
+    promo_code: str | None
+    promo_pct: int
+    naming_issue: str | None
+
+    @property
+    def key(self) -> str:
+        """The campaign key used by the marts: platform:campaign_id."""
+        return f"{self.platform}:{self.campaign_id}"
+
+    @property
+    def account_id(self) -> str:
+        """The account (advertiser) id."""
+        return self.account.account_id
+
+    def active(self, day: date) -> bool:
+        """Whether the campaign delivers on this account-tz day."""
+        return self.launch <= day <= self.end
+
+
+def month_start(month_index: int) -> date:
+    """First day of the month `month_index` months after EPOCH's month."""
+    y, m = divmod(EPOCH.month - 1 + month_index, 12)
+    return date(EPOCH.year + y, m + 1, 1)
+
+
+def month_index(day: date) -> int:
+    """Months between EPOCH's month and the day's month."""
+    return (day.year - EPOCH.year) * 12 + day.month - EPOCH.month
+
+
+def _name(initiative: str, segment: str, objective: str, geo: str, launch: date, issue: str | None) -> str:
+    """Build a campaign name, following or breaking the naming convention."""
+    yyyymm = f"{launch.year:04d}{launch.month:02d}"
+    if issue == "unknown_segment":
+        segment = "boomers"
+    parts = [initiative, segment, objective, geo, yyyymm]
+    if issue == "missing_field":
+        parts.remove(objective)
+    name = "_".join(parts)
+    return f"Copy of {name}" if issue == "copy_of" else name
+
+
+@cache
+def campaigns_for_month(m: int) -> tuple[Campaign, ...]:
+    """The campaigns launched in month index m (deterministic, independent of any run date)."""
+    rng = rng_for(KIND_CAMPAIGNS, 0, m)
+    start = month_start(m)
+    dim = calendar.monthrange(start.year, start.month)[1]
+    initiatives = rng.choice(len(INITIATIVES), size=META_PER_MONTH + 1, replace=False)
+    segments = [*rng.permutation(len(SEGMENTS)).tolist(), int(rng.integers(0, len(SEGMENTS)))]
+    out = []
+    for slot in range(META_PER_MONTH + 1):
+        u = rng.random(12)
+        initiative = INITIATIVES[int(initiatives[slot])]
+        segment = SEGMENTS[segments[slot]]
+        objective = OBJECTIVES[int(u[1] * 3)]
+        launch = start + timedelta(days=int(u[2] * dim))
+        end = launch + timedelta(days=45 + int(u[3] * 31) - 1)
+        issue = NAMING_ISSUES[int(u[5] * 3)] if u[4] < 0.125 else None
+        if slot < META_PER_MONTH:
+            k = m * META_PER_MONTH + slot
+            account = META_ACCOUNTS[k % 2]
+            geo = "us" if account.account_id == "1001" else ("eu" if u[6] < 0.6 else "uk")
+            budget = int((12000 + u[7] * 33000) * (0.8 if account.currency == "EUR" else 1.0))
+            cid = 12021000000010000 + k * 10
+            ads = tuple(
+                Ad(
+                    str(12021200000100000 + k * 100 + j * 10 + a),
+                    f"{initiative}_{AD_FORMATS[(k + 2 * j + a) % 6]}_v{a + 1}",
+                    str(12021100000010000 + k * 10 + j),
+                    f"{segment}_{geo}_{AUDIENCES[(k + j) % 4]}",
+                )
+                for j in range(2)
+                for a in range(2)
+            )
+            has_code = u[8] < 0.35
+            promo = f"{initiative.upper().replace('-', '')}{launch:%y%m}" if has_code else None
+            platform = "meta"
+        else:
+            account = TIKTOK_ACCOUNT
+            geo = "us" if u[6] < 0.5 else ("eu" if u[6] < 0.75 else "uk")
+            budget = int(8000 + u[7] * 17000)
+            cid = 1790000000000001000 + m * 10
+            ads = tuple(
+                Ad(
+                    str(1792000000000100000 + m * 100 + j * 10 + a),
+                    f"{initiative}_{('ugc', 'spark')[a]}_v{a + 1}",
+                    str(1791000000000010000 + m * 10 + j),
+                    f"{segment}_{geo}_{AUDIENCES[(m + j) % 4]}",
+                )
+                for j in range(2)
+                for a in range(2)
+            )
+            promo, platform = None, "tiktok"
+        out.append(
+            Campaign(
+                index=m * (META_PER_MONTH + 1) + slot,
+                platform=platform,
+                account=account,
+                campaign_id=str(cid),
+                name=_name(initiative, segment, objective, geo, launch, issue),
+                initiative=initiative,
+                segment=segment,
+                objective=objective,
+                geo=geo,
+                launch=launch,
+                end=end,
+                daily_budget_cents=budget,
+                ads=ads,
+                promo_code=promo,
+                promo_pct=(10, 15, 20)[int(u[9] * 3)],
+                naming_issue=issue,
+            )
+        )
+    return tuple(out)
+
+
+def campaigns_launched_before(day: date) -> tuple[Campaign, ...]:
+    """All campaigns whose launch day is before `day`, in launch-month order."""
+    out: list[Campaign] = []
+    for m in range(month_index(day) + 1):
+        out.extend(c for c in campaigns_for_month(m) if c.launch < day)
+    return tuple(out)

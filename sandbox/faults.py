@@ -1,0 +1,87 @@
+"""Fault injection for the sandbox HTTP layer. Faults change what is served, never the truth."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# Path families; a key in the per-family maps may also be the group (the part before the first '_').
+PATH_FAMILIES = (
+    "meta_accounts",
+    "meta_insights",
+    "ig_user",
+    "ig_media",
+    "ig_insights",
+    "fb_page",
+    "fb_posts",
+    "fb_insights",
+    "shopify_shop",
+    "shopify_orders",
+)
+GROUPS = ("meta", "ig", "fb", "shopify")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Faults to inject.
+
+    rate_limit_first_n: {family or group: N} -> the first N requests get a throttle response: HTTP 429 with
+        Retry-After (Shopify body, or a Graph error with code 80004 for ads / 17 otherwise); with
+        meta_throttle_as_400 the Graph families answer HTTP 400 with the same error and no Retry-After.
+    server_errors_first_n: {family or group: M} -> the next M requests (after the throttled ones) get a 5xx
+        (Graph: HTTP 500 code 2 is_transient; Shopify: HTTP 500).
+    negative_spend_day: on this account-tz day the first served ad row of each Meta account has negative spend.
+    duplicate_order_day: on this shop-local day the first non-test order of `duplicate_order_shop` is served
+        twice: the copy has a new id (and new line item ids) and the same name.
+    """
+
+    rate_limit_first_n: dict[str, int] = field(default_factory=dict)
+    server_errors_first_n: dict[str, int] = field(default_factory=dict)
+    retry_after_seconds: float = 2.0
+    meta_throttle_as_400: bool = False
+    negative_spend_day: date | None = None
+    duplicate_order_day: date | None = None
+    duplicate_order_shop: str = "northwind-us"
+
+    def __post_init__(self) -> None:
+        """Validate the family keys."""
+        for key in (*self.rate_limit_first_n, *self.server_errors_first_n):
+            if key not in PATH_FAMILIES and key not in GROUPS:
+                raise ValueError(f"unknown path family {key!r}; use one of {PATH_FAMILIES + GROUPS}")
+
+    @classmethod
+    def from_json(cls, text: str) -> Faults:
+        """Build from a JSON object (dates as YYYY-MM-DD)."""
+        raw: dict[str, Any] = json.loads(text)
+        for key in ("negative_spend_day", "duplicate_order_day"):
+            if raw.get(key):
+                raw[key] = date.fromisoformat(raw[key])
+        return cls(**raw)
+
+
+class FaultState:
+    """Per-server request counters deciding which requests fail."""
+
+    def __init__(self, faults: Faults | None) -> None:
+        self.faults = faults or Faults()
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def decide(self, family: str) -> str | None:
+        """Count a request of `family`; return 'throttle', 'server_error' or None."""
+        f = self.faults
+        outcome = None
+        with self._lock:
+            for key in (family, family.split("_")[0]):
+                rl, se = f.rate_limit_first_n.get(key, 0), f.server_errors_first_n.get(key, 0)
+                if rl == 0 and se == 0:
+                    continue
+                n = self._counts[key] = self._counts.get(key, 0) + 1
+                if outcome is None and n <= rl:
+                    outcome = "throttle"
+                elif outcome is None and n <= rl + se:
+                    outcome = "server_error"
+        return outcome

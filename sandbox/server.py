@@ -1,0 +1,117 @@
+"""The sandbox HTTP server: Meta Graph (/graph/v23.0), Shopify Admin (/shopify/{shop}) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, urlsplit
+
+from sandbox.faults import Faults, FaultState
+from sandbox.graph_api import GraphApi
+from sandbox.http_util import Response
+from sandbox.shopify_api import ShopifyApi
+from sandbox.world import build_world
+
+
+class SandboxServer:
+    """Serves the simulated platform APIs for the world at `as_of`, optionally with injected faults."""
+
+    def __init__(self, as_of: date, faults: Faults | None = None, port: int = 0) -> None:
+        """Prepare the server (the world is built here; call start() or use as a context manager)."""
+        self.as_of = as_of
+        self.faults = faults or Faults()
+        self.world = build_world(as_of)
+        self.requests: list[tuple[str, str]] = []
+        self._port = port
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._graph: GraphApi | None = None
+        self._shopify: ShopifyApi | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:54321 (only after start())."""
+        if self._httpd is None:
+            raise RuntimeError("server not started")
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def start(self) -> SandboxServer:
+        """Bind and serve in a background thread."""
+        if self._httpd is not None:
+            return self
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), _make_handler(self))
+        self._httpd.daemon_threads = True
+        state = FaultState(self.faults)
+        self._graph = GraphApi(self.world, state, self.url)
+        self._shopify = ShopifyApi(self.world, state, self.url)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd, self._thread = None, None
+
+    def __enter__(self) -> SandboxServer:
+        """Start on entry."""
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Stop on exit."""
+        self.stop()
+
+    def dispatch(self, method: str, target: str, headers: dict[str, str]) -> Response:
+        """Answer one request (also used by the handler); records it in `requests`."""
+        with self._lock:
+            self.requests.append((method, target))
+        split = urlsplit(target)
+        parts = [p for p in split.path.split("/") if p]
+        pairs = parse_qsl(split.query, keep_blank_values=True)
+        if method != "GET":
+            return Response(405, {"errors": "Method Not Allowed"})
+        if parts and parts[0] == "graph" and self._graph is not None:
+            return self._graph.handle(parts[1:], dict(pairs), headers)
+        if len(parts) >= 2 and parts[0] == "shopify" and self._shopify is not None:
+            return self._shopify.handle(parts[1], parts[2:], pairs, headers)
+        return Response(404, {"errors": "Not Found"})
+
+
+def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to a SandboxServer."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            resp = server.dispatch(self.command, self.path, headers)
+            payload = resp.encode()
+            self.send_response(resp.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for k, v in resp.headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Silence the default stderr logging."""
+
+    return Handler

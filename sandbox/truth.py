@@ -1,0 +1,305 @@
+"""Ground truth computed from the world model (never from HTTP or SQL), as a correct pipeline run at
+`as_of` should report it.
+
+Conventions (docs/design.md): money in the reporting currency is converted per row (per ad row, per order,
+per refund) at that row's day rate and rounded half away from zero to the cent, then summed (Decimal).
+Ad rows use the values the platform reports at `as_of` (restatements applied) on their account-tz day;
+orders and refunds count on their reporting-timezone date; test orders are excluded everywhere.
+Months are 'YYYY-MM' strings (a date is accepted too); `month=None` means all visible data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from sandbox import fx
+from sandbox.ads import AdDay
+from sandbox.attribution import Attribution, CampaignIndex, attribute
+from sandbox.constants import AD_ACCOUNTS, month_key
+from sandbox.social import TOTALS
+from sandbox.world import World, build_world
+
+_ZERO = Decimal("0.00")
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class OrderFact:
+    """One non-test order as the marts should see it."""
+
+    shop: str
+    order_id: int
+    order_date: date
+    currency: str
+    revenue_local: Decimal
+    revenue: Decimal
+    is_new_customer: bool
+    attribution: Attribution
+
+
+@dataclass(frozen=True)
+class RefundFact:
+    """One refund of a non-test order, negative revenue on the refund's date."""
+
+    shop: str
+    order_id: int
+    refund_id: int
+    refund_date: date
+    amount_local: Decimal
+    amount: Decimal
+    attribution: Attribution
+
+
+@dataclass
+class _Facts:
+    """Order-side facts of a Truth."""
+
+    orders: list[OrderFact]
+    refunds: list[RefundFact]
+    attribution: dict[tuple[str, int], Attribution]
+    orders_by_month: dict[str, list[OrderFact]]
+    refunds_by_month: dict[str, list[RefundFact]]
+
+
+def _month(month: str | date | None) -> str | None:
+    """Normalise a month argument to 'YYYY-MM'."""
+    if month is None or isinstance(month, str):
+        return month
+    return month_key(month)
+
+
+def _in(d: date, month: str | None) -> bool:
+    """Whether a date falls in the month (None = any)."""
+    return month is None or month_key(d) == month
+
+
+class Truth:
+    """Expected numbers for a run at `as_of`; every method documents its definition."""
+
+    def __init__(
+        self,
+        as_of: date,
+        reporting_currency: str = "USD",
+        reporting_timezone: str = "America/New_York",
+        known_platforms: tuple[str, ...] = ("meta",),
+    ) -> None:
+        """Build the facts for `as_of`; `known_platforms` are the ad platforms the warehouse loads."""
+        self.as_of = as_of
+        self.currency = reporting_currency
+        self.tz = ZoneInfo(reporting_timezone)
+        self.world: World = build_world(as_of)
+        self.known_platforms = known_platforms
+        visible_keys = {r.campaign.key for r in self.world.ad_days}
+        known = [c for c in self.world.campaigns if c.platform in known_platforms and c.key in visible_keys]
+        self._known = CampaignIndex(known)
+        self._all = CampaignIndex(self.world.campaigns)
+        self._spend_by_month: dict[str, list[tuple[AdDay, Decimal, Decimal]]] = defaultdict(list)
+        for row in self.world.ad_days:
+            local = Decimal(self.world.seen_ad(row).spend_cents) / 100
+            conv = fx.convert(local, row.campaign.account.currency, row.day, self.currency)
+            self._spend_by_month[month_key(row.day)].append((row, conv, local))
+
+    def _local_date(self, ts: datetime) -> date:
+        """Reporting-timezone date of a UTC instant."""
+        return ts.astimezone(self.tz).date()
+
+    @cached_property
+    def _facts(self) -> _Facts:
+        """Order and refund facts, built on first use (spend-only questions never need them)."""
+        facts = _Facts([], [], {}, defaultdict(list), defaultdict(list))
+        for shop, orders in self.world.orders.items():
+            for o in orders:
+                if o.test:
+                    continue
+                attr = attribute(o, self._known, self._all)
+                facts.attribution[(shop, o.id)] = attr
+                d = self._local_date(o.created_at)
+                local = Decimal(o.subtotal_cents) / 100
+                fact = OrderFact(
+                    shop,
+                    o.id,
+                    d,
+                    o.shop.currency,
+                    local,
+                    fx.convert(local, o.shop.currency, d, self.currency),
+                    o.is_first_order,
+                    attr,
+                )
+                facts.orders.append(fact)
+                facts.orders_by_month[month_key(d)].append(fact)
+                for r in self.world.refunds(o):
+                    rd = self._local_date(r.created_at)
+                    amount = -Decimal(r.subtotal_cents) / 100
+                    refund = RefundFact(
+                        shop, o.id, r.id, rd, amount, fx.convert(amount, o.shop.currency, rd, self.currency), attr
+                    )
+                    facts.refunds.append(refund)
+                    facts.refunds_by_month[month_key(rd)].append(refund)
+        return facts
+
+    # ---- orders -------------------------------------------------------------------------------------------
+    def order_facts(self) -> list[OrderFact]:
+        """All non-test visible orders with their reporting-currency net sales and attribution."""
+        return list(self._facts.orders)
+
+    def refund_facts(self) -> list[RefundFact]:
+        """All visible refunds of non-test orders (amounts negative)."""
+        return list(self._facts.refunds)
+
+    def order_attribution(self, shop: str, order_id: int) -> Attribution:
+        """Attribution of one non-test order (KeyError for test or unknown orders)."""
+        return self._facts.attribution[(shop, order_id)]
+
+    def _month_orders(self, month: str | date | None) -> list[OrderFact]:
+        """Order facts dated in the month (all when None)."""
+        m = _month(month)
+        return self._facts.orders if m is None else self._facts.orders_by_month.get(m, [])
+
+    def _month_refunds(self, month: str | date | None) -> list[RefundFact]:
+        """Refund facts dated in the month (all when None)."""
+        m = _month(month)
+        return self._facts.refunds if m is None else self._facts.refunds_by_month.get(m, [])
+
+    def _revenue_rows(self, month: str | date | None) -> list[tuple[Decimal, Attribution]]:
+        """(amount, attribution) of orders (order date) and refunds (refund date) in the month."""
+        rows = [(o.revenue, o.attribution) for o in self._month_orders(month)]
+        rows += [(r.amount, r.attribution) for r in self._month_refunds(month)]
+        return rows
+
+    def revenue(self, month: str | date | None = None) -> Decimal:
+        """Net sales: sum of converted order subtotals (line items after discounts, excl. tax and shipping)
+        on the order's date, minus converted refund line subtotals on the refund's date; test orders excluded."""
+        return sum((a for a, _ in self._revenue_rows(month)), _ZERO)
+
+    def revenue_local(self, shop: str, month: str | date | None = None) -> Decimal:
+        """Net sales of one shop in its own currency (orders minus refunds, reporting-tz dates)."""
+        total = sum((o.revenue_local for o in self._month_orders(month) if o.shop == shop), _ZERO)
+        return total + sum((r.amount_local for r in self._month_refunds(month) if r.shop == shop), _ZERO)
+
+    def refunds(self, month: str | date | None = None) -> Decimal:
+        """Converted refund subtotals (negative) dated in the month."""
+        return sum((r.amount for r in self._month_refunds(month)), _ZERO)
+
+    def orders(self, month: str | date | None = None) -> int:
+        """Number of non-test orders created in the month (reporting-tz date)."""
+        return len(self._month_orders(month))
+
+    def new_customers(self, month: str | date | None = None) -> int:
+        """Customers whose first order (earliest created_at per shop customer id) falls in the month."""
+        return sum(1 for o in self._month_orders(month) if o.is_new_customer)
+
+    def revenue_by_attribution_method(self, month: str | date | None = None) -> dict[str, Decimal]:
+        """Net sales per attribution method (utm | promo_code | unattributed); refunds follow their order."""
+        out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for amount, a in self._revenue_rows(month):
+            out[a.method] += amount
+        return dict(out)
+
+    def revenue_by_channel(self, month: str | date | None = None) -> dict[str, Decimal]:
+        """Net sales per attributed channel (meta, facebook, instagram, tiktok, google, influencer, other,
+        unattributed); refunds follow their order."""
+        out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for amount, a in self._revenue_rows(month):
+            out[a.channel] += amount
+        return dict(out)
+
+    def revenue_by_segment(self, month: str | date | None = None) -> dict[str, Decimal]:
+        """Net sales per segment (the attributed campaign name's segment field when it is a known segment, else
+        'unassigned'); refunds follow their order."""
+        out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for amount, a in self._revenue_rows(month):
+            out[a.segment] += amount
+        return dict(out)
+
+    def attributed_revenue_by_campaign(self, month: str | date | None = None) -> dict[str, Decimal]:
+        """Net sales per campaign_key (platform:campaign_id) of orders attributed to a campaign (utm matched
+        to a known campaign, or a campaign promo code); refunds follow their order."""
+        out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for amount, a in self._revenue_rows(month):
+            if a.campaign_key:
+                out[a.campaign_key] += amount
+        return dict(out)
+
+    def attributed_orders(self, channel: str, month: str | date | None = None) -> int:
+        """Number of non-test orders attributed to a channel, counted on the order date."""
+        return sum(1 for o in self._month_orders(month) if o.attribution.channel == channel)
+
+    # ---- ads ----------------------------------------------------------------------------------------------
+    def _spend_rows(self, month: str | date | None) -> list[tuple[AdDay, Decimal, Decimal]]:
+        """(row, reporting-currency spend, local spend) of visible ad rows on account-tz days in the month."""
+        m = _month(month)
+        if m is None:
+            return [x for rows in self._spend_by_month.values() for x in rows]
+        return self._spend_by_month.get(m, [])
+
+    def spend(self, platform: str, month: str | date | None = None) -> Decimal:
+        """Ad spend of a platform (meta | tiktok) in the reporting currency: per ad row (as reported at
+        as_of) converted at the row day's rate and rounded to the cent, then summed."""
+        return sum((s for r, s, _ in self._spend_rows(month) if r.campaign.platform == platform), _ZERO)
+
+    def spend_by_platform_month(self) -> dict[tuple[str, str], Decimal]:
+        """spend() for every (platform, 'YYYY-MM') with delivery."""
+        out: dict[tuple[str, str], Decimal] = defaultdict(lambda: _ZERO)
+        for r, s, _ in self._spend_rows(None):
+            out[(r.campaign.platform, month_key(r.day))] += s
+        return dict(out)
+
+    def spend_local(self, account_id: str, month: str | date | None = None) -> Decimal:
+        """Ad spend of one account in the account currency (as reported at as_of), account-tz days."""
+        if account_id not in AD_ACCOUNTS:
+            raise KeyError(account_id)
+        return sum((loc for r, _, loc in self._spend_rows(month) if r.campaign.account_id == account_id), _ZERO)
+
+    def spend_by_campaign(self, month: str | date | None = None) -> dict[str, Decimal]:
+        """Reporting-currency spend per campaign_key (per-row conversion as in spend())."""
+        out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for r, s, _ in self._spend_rows(month):
+            out[r.campaign.key] += s
+        return dict(out)
+
+    # ---- social -------------------------------------------------------------------------------------------
+    def followers_total(self, platform: str, day: date) -> int:
+        """Followers (instagram | facebook) at the end of `day`; `day` must be before as_of."""
+        if day >= self.as_of:
+            raise ValueError(f"{day} is not complete at as_of {self.as_of}")
+        if platform == "instagram":
+            return TOTALS.ig_total(day)
+        if platform == "facebook":
+            return TOTALS.fb_total(day)
+        raise KeyError(platform)
+
+    def followers_gained(self, platform: str, month: str | date | None = None) -> int:
+        """New followers in the month: instagram follower_count / facebook page_daily_follows_unique summed
+        over days before as_of (no unfollows in the sandbox, so it also equals the change in the total)."""
+        m = _month(month)
+        if platform == "instagram":
+            return sum(d.follower_count for d in self.world.ig_days if _in(d.day, m))
+        if platform == "facebook":
+            return sum(d.page_daily_follows_unique for d in self.world.fb_days if _in(d.day, m))
+        raise KeyError(platform)
+
+    def roas(self, month: str | date | None = None) -> Decimal | None:
+        """Meta ROAS: revenue attributed to channel meta / meta spend (None without spend)."""
+        spend = self.spend("meta", month)
+        if spend == 0:
+            return None
+        return self.revenue_by_channel(month).get("meta", _ZERO) / spend
+
+    def cpa(self, month: str | date | None = None) -> Decimal | None:
+        """Meta CPA: meta spend / number of orders attributed to channel meta (None without orders)."""
+        n = self.attributed_orders("meta", month)
+        return None if n == 0 else self.spend("meta", month) / n
+
+    def months(self) -> list[str]:
+        """Months from EPOCH through the month of as_of - 1."""
+        out, d = [], date(2025, 1, 1)
+        last = self.as_of - timedelta(days=1)
+        while d <= last:
+            out.append(month_key(d))
+            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return out

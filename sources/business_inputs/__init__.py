@@ -1,0 +1,26 @@
+"""Business inputs a marketer edits: monthly targets, FX rates and promo codes (CSV files).
+
+All three files are validated before anything is loaded; every problem is reported at once in one
+`InputFileError` naming file, line, field and the fix. Tables are replaced on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from sources.business_inputs.errors import InputFileError, InputProblem
+from sources.business_inputs.helpers import load_business_inputs
+from sources.common.dlt_settings import ensure_dlt_columns
+
+__all__ = ["InputFileError", "InputProblem", "business_inputs_source", "load_business_inputs"]
+
+
+@dlt.source(name="business_inputs", section="business_inputs", max_table_nesting=0)
+def business_inputs_source(inputs_dir: str = dlt.config.value) -> Sequence[DltResource]:
+    """`targets`, `fx_rates`, `promo_codes` from `inputs_dir`, validated first (raises `InputFileError`)."""
+    ensure_dlt_columns()
+    tables = load_business_inputs(inputs_dir)
+    return tuple(dlt.resource([table], name=name, write_disposition="replace") for name, table in tables.items())

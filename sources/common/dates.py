@@ -1,0 +1,87 @@
+"""Date helpers: run dates, day windows, cutoffs and unix times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "DEFAULT_REPORTING_TIMEZONE",
+    "as_utc",
+    "day_windows",
+    "default_end_date",
+    "parse_date",
+    "parse_timestamp",
+    "resolve_cutoff",
+    "resolve_end_date",
+    "unix",
+]
+
+DEFAULT_REPORTING_TIMEZONE = "America/New_York"
+
+
+def parse_date(value: str | dt.date) -> dt.date:
+    """Parse `YYYY-MM-DD` (or pass a date through; a datetime is cut to its date)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def default_end_date(today: dt.date | None = None) -> dt.date:
+    """Yesterday in UTC: the last complete day before the run date."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return today - dt.timedelta(days=1)
+
+
+def resolve_end_date(end_date: str | dt.date | None) -> dt.date:
+    """`end_date` parsed, or yesterday (UTC) when not given."""
+    return parse_date(end_date) if end_date else default_end_date()
+
+
+def resolve_cutoff(
+    end_date: dt.date, cutoff: str | dt.datetime | None, timezone: str = DEFAULT_REPORTING_TIMEZONE
+) -> dt.datetime:
+    """Exclusive upper bound for events of a run: `cutoff`, or the start of `end_date + 1` in `timezone`."""
+    if cutoff is None:
+        run_date = end_date + dt.timedelta(days=1)
+        local = dt.datetime.combine(run_date, dt.time(0), tzinfo=ZoneInfo(timezone))
+        return local.astimezone(dt.UTC)
+    if isinstance(cutoff, str):
+        cutoff = parse_timestamp(cutoff)
+    return as_utc(cutoff)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A timezone-aware datetime in UTC (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def parse_timestamp(value: str | None) -> dt.datetime | None:
+    """Parse an ISO-8601 instant (`2025-03-01T10:15:00-05:00`, `...+0000`, `...Z`) to UTC; None stays None."""
+    if value is None or value == "":
+        return None
+    parsed = dt.datetime.fromisoformat(value)
+    return as_utc(parsed)
+
+
+def unix(value: dt.datetime | dt.date) -> int:
+    """Unix seconds of a datetime, or of a date's midnight UTC."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0), tzinfo=dt.UTC)
+    return int(as_utc(value).timestamp())
+
+
+def day_windows(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """Split the inclusive range [start, end] into consecutive inclusive windows of at most `days` days."""
+    if days < 1:
+        raise ValueError("days must be >= 1")
+    current = start
+    while current <= end:
+        last = min(end, current + dt.timedelta(days=days - 1))
+        yield current, last
+        current = last + dt.timedelta(days=1)

@@ -1,0 +1,103 @@
+"""Meta Ads (Marketing API) connector: ad accounts and daily ad-level insights.
+
+`ad_insights` is incremental on `date_start`, with a cursor per ad account (the last day read, kept in the dlt
+resource state): the first run reads from `start_date`; every later run re-reads from (the last day read −
+`lookback_days`) up to `end_date`, and the merge on (account_id, ad_id, date_start) replaces days Meta restated
+(attribution windows) with their current values. An account added later is read from `start_date`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+import dlt
+import pyarrow as pa
+from dlt.extract.resource import DltResource
+
+from sources.common.arrow import table_from_columns
+from sources.common.cursors import AccountCursors, drain_chunks
+from sources.common.dates import parse_date, resolve_end_date
+from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.graph import GraphClient
+from sources.meta_ads import settings
+from sources.meta_ads.helpers import (
+    AD_ACCOUNTS_SCHEMA,
+    AccountDirectory,
+    insights_chunks,
+    normalize_account_id,
+)
+
+__all__ = ["meta_ads_source"]
+
+
+@dlt.resource(name="ad_accounts", write_disposition="merge", primary_key="account_id", standalone=False)
+def ad_accounts(directory: AccountDirectory, account_ids: Sequence[str]) -> Iterator[pa.Table]:
+    """One row per configured ad account: account_id, name, currency, timezone_name."""
+    rows = [directory.get(account_id) for account_id in account_ids]
+    if rows:
+        columns = {name: [row[name] for row in rows] for name in AD_ACCOUNTS_SCHEMA.names}
+        yield table_from_columns(columns, AD_ACCOUNTS_SCHEMA)
+
+
+@dlt.resource(
+    name="ad_insights",
+    write_disposition="merge",
+    primary_key=("account_id", "ad_id", "date_start"),
+    standalone=False,
+)
+def ad_insights(
+    client: GraphClient,
+    directory: AccountDirectory,
+    account_ids: Sequence[str],
+    start_date: dt.date,
+    lookback_days: int,
+    end_date: dt.date,
+    conversion_action_type: str,
+) -> Iterator[pa.Table]:
+    """Daily ad-level insights from each account's look-back adjusted cursor to `end_date`, per 30-day window."""
+    cursors = AccountCursors(settings.CURSOR_STATE_KEY, start_date, dt.timedelta(days=lookback_days))
+    accounts = [
+        (account_id, directory.get(account_id).get("timezone_name"), cursors.since(account_id))
+        for account_id in account_ids
+    ]
+    yield from drain_chunks(insights_chunks(client, accounts, end_date, conversion_action_type), cursors)
+
+
+@dlt.source(name="meta_ads", section="meta_ads", max_table_nesting=0)
+def meta_ads_source(
+    account_ids: list[str] = dlt.config.value,
+    access_token: str = dlt.secrets.value,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    start_date: str = dlt.config.value,
+    lookback_days: int = 28,
+    conversion_action_type: str = "purchase",
+    end_date: str | None = None,
+) -> Sequence[DltResource]:
+    """Meta Ads for `account_ids` (with or without `act_`), loaded into `ad_accounts` and `ad_insights`.
+
+    Args:
+        account_ids: ad account ids.
+        access_token: a token with `ads_read` (never logged).
+        base_url: Graph API base including the version.
+        start_date: first day (YYYY-MM-DD) read on a first run.
+        lookback_days: days before the last loaded day re-read on every later run (restatements).
+        conversion_action_type: the action type counted as `conversions` / `conversion_value`.
+        end_date: last day read (account time zone); yesterday in UTC by default.
+    """
+    ensure_dlt_columns()
+    client = GraphClient(settings.SOURCE_NAME, base_url, access_token, settings.TOKEN_SETTING)
+    directory = AccountDirectory(client)
+    accounts = [normalize_account_id(a) for a in account_ids]
+    return (
+        ad_accounts(directory, accounts),
+        ad_insights(
+            client,
+            directory,
+            accounts,
+            parse_date(start_date),
+            lookback_days,
+            resolve_end_date(end_date),
+            conversion_action_type,
+        ),
+    )

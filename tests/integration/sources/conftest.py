@@ -1,0 +1,168 @@
+"""Fixtures for the connector tests: sandbox servers, dlt pipelines into DuckDB files, source arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+import pytest
+
+from sandbox import credentials
+from sandbox.faults import Faults
+from sandbox.server import SandboxServer
+
+AS_OF = dt.date(2025, 3, 1)
+NEXT_AS_OF = AS_OF + dt.timedelta(days=1)
+START_DATE = "2025-01-01"
+LOOKBACK_DAYS = 28
+
+_TEST_ENV = {
+    "RUNTIME__DLTHUB_TELEMETRY": "false",
+    "RUNTIME__LOG_LEVEL": "WARNING",
+    # Keep retry waits short: exponential backoff from 0.05 s; Retry-After (1 s at most in tests) is honoured.
+    "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.05",
+    "RUNTIME__REQUEST_MAX_RETRY_DELAY": "5",
+    "RUNTIME__REQUEST_MAX_ATTEMPTS": "5",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dlt_test_env() -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in _TEST_ENV}
+    os.environ.update(_TEST_ENV)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxServer]:
+    """The sandbox at AS_OF, no faults."""
+    with SandboxServer(AS_OF) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def sandbox_next() -> Iterator[SandboxServer]:
+    """The sandbox one day later (restated days, grown post metrics, new orders and refunds)."""
+    with SandboxServer(NEXT_AS_OF) as server:
+        yield server
+
+
+@pytest.fixture
+def faulty_sandbox() -> Iterator[Callable[[Faults], SandboxServer]]:
+    """Start sandboxes at AS_OF with the given faults; all are stopped after the test."""
+    servers: list[SandboxServer] = []
+
+    def start(faults: Faults) -> SandboxServer:
+        server = SandboxServer(AS_OF, faults=faults).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def end_date_for(server: SandboxServer) -> str:
+    """The flow's end_date for a run on the server's as_of."""
+    return (server.as_of - dt.timedelta(days=1)).isoformat()
+
+
+def graph_url(server: SandboxServer) -> str:
+    return f"{server.url}/graph/{credentials.GRAPH_API_VERSION}"
+
+
+def source_kwargs(name: str, server: SandboxServer, **overrides: Any) -> dict[str, Any]:
+    """Arguments of a source pointed at `server`, as the flow passes them."""
+    common = {"start_date": START_DATE, "end_date": end_date_for(server)}
+    if name == "meta_ads":
+        kwargs = {
+            "account_ids": list(credentials.META_AD_ACCOUNT_IDS),
+            "access_token": credentials.META_ACCESS_TOKEN,
+            "base_url": graph_url(server),
+            "lookback_days": LOOKBACK_DAYS,
+        }
+    elif name == "instagram":
+        kwargs = {
+            "account_ids": [credentials.INSTAGRAM_USER_ID],
+            "access_token": credentials.META_ACCESS_TOKEN,
+            "base_url": graph_url(server),
+            "lookback_days": LOOKBACK_DAYS,
+        }
+    elif name == "facebook_pages":
+        kwargs = {
+            "page_ids": [credentials.FACEBOOK_PAGE_ID],
+            "access_token": credentials.META_ACCESS_TOKEN,
+            "base_url": graph_url(server),
+            "lookback_days": LOOKBACK_DAYS,
+        }
+    elif name == "shopify":
+        shops = list(credentials.SHOP_HANDLES)
+        kwargs = {
+            "shops": shops,
+            "access_tokens": {shop: credentials.shopify_token(shop) for shop in shops},
+            "shop_url_template": f"{server.url}/shopify/{{shop}}",
+            "api_version": credentials.SHOPIFY_API_VERSION,
+        }
+    else:
+        raise KeyError(name)
+    return {**common, **kwargs, **overrides}
+
+
+def new_pipeline(db: Path, dataset: str, pipelines_dir: Path) -> dlt.Pipeline:
+    """A dlt pipeline into the DuckDB file `db`; a fresh `pipelines_dir` restores state from the file."""
+    return dlt.pipeline(
+        pipeline_name=f"test_{dataset}",
+        destination=dlt.destinations.duckdb(str(db)),
+        dataset_name=dataset,
+        pipelines_dir=str(pipelines_dir),
+    )
+
+
+def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query on the DuckDB file."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def count_requests(server: SandboxServer, fragment: str) -> int:
+    """How many requests the server received whose path contains `fragment`."""
+    return sum(1 for _, target in server.requests if fragment in target.split("?")[0])
+
+
+def copy_db(src: Path, dst_dir: Path) -> Path:
+    """Copy a warehouse file (as the flow copies the published file into a build file)."""
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    dst = dst_dir / src.name
+    shutil.copy(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def helpers() -> Any:
+    """The module-level helpers above, for tests (conftest is not importable with importlib mode)."""
+
+    class _Helpers:
+        AS_OF = AS_OF
+        NEXT_AS_OF = NEXT_AS_OF
+        START_DATE = START_DATE
+        LOOKBACK_DAYS = LOOKBACK_DAYS
+        META_TOKEN = credentials.META_ACCESS_TOKEN
+        source_kwargs = staticmethod(source_kwargs)
+        new_pipeline = staticmethod(new_pipeline)
+        query = staticmethod(query)
+        count_requests = staticmethod(count_requests)
+        copy_db = staticmethod(copy_db)
+        end_date_for = staticmethod(end_date_for)
+
+    return _Helpers()
