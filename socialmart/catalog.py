@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,7 +21,7 @@ class SourceSpec:
     name: str
     dataset: str
     secret_key: str
-    factory: Callable[..., Any]
+    factory_path: str  # "module:function"
     sandbox_kwargs: Callable[[str], dict[str, Any]]
 
     def is_configured(self) -> bool:
@@ -27,58 +29,34 @@ class SourceSpec:
         return bool(dlt.secrets.get(f"sources.{self.name}.{self.secret_key}"))
 
     def build(self, settings: Settings, run_date: date, sandbox_url: str | None) -> Any:
-        """Return the dlt source for one run: live config from `.dlt`, or the sandbox's URL and accounts."""
-        window = {
+        """Return the dlt source for one run: live config from `.dlt`, or the sandbox's URL and accounts.
+
+        The run window and settings are passed to every source that takes them; account ids, base URLs and tokens
+        come from `.dlt` config and secrets (dlt injects them) unless the sandbox supplies its own.
+        """
+        module, function = self.factory_path.split(":")
+        factory = getattr(importlib.import_module(module), function)
+        run_settings = {
             "start_date": settings.start_date.isoformat(),
             "end_date": (run_date - timedelta(days=1)).isoformat(),
+            "lookback_days": settings.lookback_days,
+            "reporting_timezone": settings.reporting_timezone,
         }
-        if self.name != "shopify":
-            window["lookback_days"] = settings.lookback_days
-        extra = self.sandbox_kwargs(sandbox_url) if sandbox_url else {}
-        return self.factory(**window, **extra)
+        accepted = inspect.signature(factory).parameters
+        kwargs = {key: value for key, value in run_settings.items() if key in accepted}
+        if sandbox_url:
+            kwargs.update(self.sandbox_kwargs(sandbox_url))
+        return factory(**kwargs)
 
 
-def _meta_ads() -> Callable[..., Any]:
-    from sources.meta_ads import meta_ads_source
-
-    return meta_ads_source
-
-
-def _instagram() -> Callable[..., Any]:
-    from sources.instagram import instagram_source
-
-    return instagram_source
-
-
-def _facebook_pages() -> Callable[..., Any]:
-    from sources.facebook_pages import facebook_pages_source
-
-    return facebook_pages_source
-
-
-def _shopify() -> Callable[..., Any]:
-    from sources.shopify import shopify_source
-
-    return shopify_source
-
-
-def _lazy(loader: Callable[[], Callable[..., Any]]) -> Callable[..., Any]:
-    """Import a source module only when a run uses it."""
-
-    def call(**kwargs: Any) -> Any:
-        return loader()(**kwargs)
-
-    return call
-
-
-def _graph_sandbox(accounts_key: str, accounts: Callable[[], list[str]]) -> Callable[[str], dict[str, Any]]:
+def _graph_sandbox(accounts_key: str, accounts_name: str) -> Callable[[str], dict[str, Any]]:
     def kwargs(url: str) -> dict[str, Any]:
         from sandbox import credentials
 
         return {
-            "base_url": f"{url}/graph/v23.0",
+            "base_url": f"{url}/graph/{credentials.GRAPH_API_VERSION}",
             "access_token": credentials.META_ACCESS_TOKEN,
-            accounts_key: accounts(),
+            accounts_key: list(getattr(credentials, accounts_name)),
         }
 
     return kwargs
@@ -94,38 +72,29 @@ def _shopify_sandbox(url: str) -> dict[str, Any]:
     }
 
 
-def _sandbox_accounts(name: str) -> Callable[[], list[str]]:
-    def accounts() -> list[str]:
-        from sandbox import credentials
-
-        return list(getattr(credentials, name))
-
-    return accounts
-
-
 SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         "meta_ads",
         "raw_meta_ads",
         "access_token",
-        _lazy(_meta_ads),
-        _graph_sandbox("account_ids", _sandbox_accounts("META_AD_ACCOUNT_IDS")),
+        "sources.meta_ads:meta_ads_source",
+        _graph_sandbox("account_ids", "META_AD_ACCOUNT_IDS"),
     ),
     SourceSpec(
         "instagram",
         "raw_instagram",
         "access_token",
-        _lazy(_instagram),
-        _graph_sandbox("account_ids", _sandbox_accounts("INSTAGRAM_ACCOUNT_IDS")),
+        "sources.instagram:instagram_source",
+        _graph_sandbox("account_ids", "INSTAGRAM_ACCOUNT_IDS"),
     ),
     SourceSpec(
         "facebook_pages",
         "raw_facebook_pages",
         "access_token",
-        _lazy(_facebook_pages),
-        _graph_sandbox("page_ids", _sandbox_accounts("FACEBOOK_PAGE_IDS")),
+        "sources.facebook_pages:facebook_pages_source",
+        _graph_sandbox("page_ids", "FACEBOOK_PAGE_IDS"),
     ),
-    SourceSpec("shopify", "raw_shopify", "access_tokens", _lazy(_shopify), _shopify_sandbox),
+    SourceSpec("shopify", "raw_shopify", "access_tokens", "sources.shopify:shopify_source", _shopify_sandbox),
 )
 
 

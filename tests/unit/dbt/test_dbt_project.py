@@ -486,3 +486,34 @@ def test_unknown_currency_fails_loudly(dbt_build: DbtBuild, tmp_path: Path, monk
     failed = [r.node.name for r in result.result if str(r.status) == "fail"]
     assert not result.success
     assert failed == ["fx_rate_missing_for_order_revenue"]
+
+
+def test_missing_raw_tables_build_as_empty(
+    dbt_build: DbtBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source that is not configured (no raw_instagram) or a table dlt has not created yet (no refund so far)."""
+    warehouse = tmp_path / dbt_build.warehouse.name
+    build_raw_warehouse(warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("drop schema raw_instagram cascade")
+        con.execute("drop table raw_shopify.order_refund_line_items")
+    finally:
+        con.close()
+    result = run_dbt(["build"], warehouse, tmp_path, monkeypatch)
+    failures = [f"{r.node.name}: {r.message}" for r in result.result if str(r.status) not in ("success", "pass")]
+    assert result.success, failures
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        posts = dict(
+            con.execute(
+                "select channel, coalesce(sum(posts_published), 0) from marts.fct_channel_daily "
+                "where channel in ('instagram', 'facebook') group by channel"
+            ).fetchall()
+        )
+        [(refunds,)] = con.execute("select sum(refunds_local) from marts.fct_orders_attributed").fetchall()
+    finally:
+        con.close()
+    assert posts.get("instagram", 0) == 0
+    assert posts["facebook"] > 0
+    assert refunds == 0

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('facebook_pages', 'page_insights_daily') }}
+    select * from {{ source_or_empty('facebook_pages', 'page_insights_daily') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('facebook_pages', 'posts') }}
+    select * from {{ source_or_empty('facebook_pages', 'posts') }}
 
 ),
 

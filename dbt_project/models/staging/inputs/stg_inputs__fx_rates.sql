@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('inputs', 'fx_rates') }}
+    select * from {{ source_or_empty('inputs', 'fx_rates') }}
 
 ),
 

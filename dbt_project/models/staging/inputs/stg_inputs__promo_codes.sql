@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('inputs', 'promo_codes') }}
+    select * from {{ source_or_empty('inputs', 'promo_codes') }}
 
 ),
 

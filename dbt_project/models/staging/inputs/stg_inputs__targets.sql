@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('inputs', 'targets') }}
+    select * from {{ source_or_empty('inputs', 'targets') }}
 
 ),
 

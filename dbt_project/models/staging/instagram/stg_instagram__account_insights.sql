@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('instagram', 'account_insights_daily') }}
+    select * from {{ source_or_empty('instagram', 'account_insights_daily') }}
 
 ),
 

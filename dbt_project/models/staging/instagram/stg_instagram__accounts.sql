@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('instagram', 'accounts') }}
+    select * from {{ source_or_empty('instagram', 'accounts') }}
 
 ),
 

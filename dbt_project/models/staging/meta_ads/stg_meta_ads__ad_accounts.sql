@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('meta_ads', 'ad_accounts') }}
+    select * from {{ source_or_empty('meta_ads', 'ad_accounts') }}
 
 ),
 

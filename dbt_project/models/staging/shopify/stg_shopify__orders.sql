@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('shopify', 'orders') }}
+    select * from {{ source_or_empty('shopify', 'orders') }}
 
 ),
 

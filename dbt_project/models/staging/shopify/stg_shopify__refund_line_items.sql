@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('shopify', 'order_refund_line_items') }}
+    select * from {{ source_or_empty('shopify', 'order_refund_line_items') }}
 
 ),
 

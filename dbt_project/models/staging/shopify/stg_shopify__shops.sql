@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('shopify', 'shops') }}
+    select * from {{ source_or_empty('shopify', 'shops') }}
 
 ),
 
