@@ -47,6 +47,25 @@ def run(run_date: date | None, sandbox: bool | None) -> None:
     click.echo(f"Data Docs:          {summary.data_docs}")
 
 
+@main.command()
+def sources() -> None:
+    """List the sources: configured or not, enabled in the next run, and when each last loaded."""
+    from socialmart.config import load_settings
+    from socialmart.source_status import source_statuses
+
+    settings = load_settings()
+    rows = source_statuses(settings)
+    mode = "sandbox (no credentials configured)" if any(r.enabled and not r.configured for r in rows) else "live"
+    click.echo(f"Mode: {mode}. Warehouse: {settings.published_path}")
+    click.echo(f"{'source':<16} {'dataset':<20} {'configured':<11} {'enabled':<8} {'last loaded (UTC)':<20} loads")
+    for r in rows:
+        loaded = r.last_loaded_at.strftime("%Y-%m-%d %H:%M") if r.last_loaded_at else "never"
+        click.echo(
+            f"{r.name:<16} {r.dataset:<20} {'yes' if r.configured else 'no':<11} "
+            f"{'yes' if r.enabled else 'no':<8} {loaded:<20} {r.loads}"
+        )
+
+
 @main.group()
 def sandbox() -> None:
     """The simulated brand and its local replicas of the platform APIs."""
