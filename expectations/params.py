@@ -25,8 +25,8 @@ class GateParams:
             its raw total, in the currency's units. ``0`` means exact to the cent.
         max_noncompliant_campaign_share: Largest share (0..1) of campaigns in ``marts.dim_campaigns`` that may
             break the naming convention before the (warning-level) check fails.
-        spend_reconciliation_platform: When set, only ``marts.fct_ad_performance_daily`` rows of this platform
-            are reconciled with ``raw_meta_ads.ad_insights``. Needed once a second ad platform lands in the mart.
+        spend_reconciliation_platform: When set, only this platform's spend is reconciled (mart rows of the
+            platform against its raw insights table); by default every loaded ad platform is, each on its own.
         sample_rows: How many bad rows each failed check reports (at most).
     """
 

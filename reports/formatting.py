@@ -53,6 +53,7 @@ METRICS: dict[str, MetricSpec] = {
     "followers_gained": MetricSpec("Followers gained", "count"),
     "sessions": MetricSpec("Sessions", "count"),
     "engagement_rate": MetricSpec("Engagement rate", "percent", decimals=2),
+    "conversion_rate": MetricSpec("Conversion rate", "percent", decimals=2),
 }
 
 CHANNEL_LABELS = {
@@ -61,6 +62,7 @@ CHANNEL_LABELS = {
     "facebook": "Facebook",
     "instagram": "Instagram",
     "tiktok": "TikTok",
+    "youtube": "YouTube",
     "google": "Google",
     "influencer": "Influencer",
     "other": "Other",

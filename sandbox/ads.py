@@ -9,12 +9,15 @@ from functools import cache
 import numpy as np
 
 from sandbox.campaigns import Ad, Campaign
-from sandbox.constants import KIND_AD_DAY
+from sandbox.constants import KIND_AD_DAY, KIND_GOOGLE_AD_DAY
 from sandbox.rng import rng_for
 
 _CTR = {"awareness": 0.006, "traffic": 0.016, "conv": 0.011}
 _CVR = {"awareness": 0.008, "traffic": 0.018, "conv": 0.04}
 _VIEW_RATE = {"awareness": 0.34, "traffic": 0.2, "conv": 0.16}
+# Google search ads: far higher click-through and conversion rates and a higher CPM than social ads.
+_SEARCH_CTR = {"awareness": 0.03, "traffic": 0.055, "conv": 0.045}
+_SEARCH_CVR = {"awareness": 0.015, "traffic": 0.025, "conv": 0.05}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,8 @@ class SeenAdMetrics:
 
 def _day_rows(c: Campaign, day: date) -> list[AdDay]:
     """Delivery of the campaign's ads on one day (ads without delivery are left out)."""
-    rng = rng_for(KIND_AD_DAY, c.index, day.toordinal())
+    search = c.platform == "google"
+    rng = rng_for(KIND_GOOGLE_AD_DAY if search else KIND_AD_DAY, c.index, day.toordinal())
     age = (day - c.launch).days
     ramp = min(1.0, 0.55 + 0.15 * age)
     weekend = 1.12 if day.weekday() >= 5 else 1.0
@@ -58,13 +62,16 @@ def _day_rows(c: Campaign, day: date) -> list[AdDay]:
     spend[spend < 60] = 0
     if spend.sum() == 0:
         spend[int(np.argmax(shares))] = int(total)
-    base_cpm = 520.0 if c.platform == "tiktok" else (880.0 if c.account.currency == "EUR" else 1050.0)
+    if search:
+        base_cpm = 2600.0
+    else:
+        base_cpm = 520.0 if c.platform == "tiktok" else (880.0 if c.account.currency == "EUR" else 1050.0)
     cpm = base_cpm * rng.lognormal(0.0, 0.15, 4)
     impressions = np.floor(spend * 1000.0 / cpm).astype(np.int64)
-    ctr = np.clip(_CTR[c.objective] * rng.lognormal(0.0, 0.25, 4), 0.0005, 0.2)
+    ctr = np.clip((_SEARCH_CTR if search else _CTR)[c.objective] * rng.lognormal(0.0, 0.25, 4), 0.0005, 0.2)
     clicks = rng.binomial(impressions, ctr)
     reach = np.floor(impressions / (1.05 + 0.6 * rng.random(4))).astype(np.int64)
-    purchases = rng.binomial(clicks, _CVR[c.objective])
+    purchases = rng.binomial(clicks, (_SEARCH_CVR if search else _CVR)[c.objective])
     aov = np.clip(rng.normal(6400.0, 1400.0, 4), 2500.0, 15000.0)
     value = np.floor(purchases * aov).astype(np.int64)
     views = rng.binomial(impressions, _VIEW_RATE[c.objective] * (0.7 + 0.6 * rng.random(4)))

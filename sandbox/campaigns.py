@@ -1,4 +1,6 @@
-"""Campaign schedule: every month 3 Meta campaigns (alternating accounts 1001/1002) and 1 TikTok campaign."""
+"""Campaign schedule: every month 3 Meta campaigns (alternating accounts 1001/1002), 1 TikTok campaign and 1 Google
+search campaign (customer 1234567890, from its own KIND_GOOGLE_CAMPAIGNS stream so the other platforms' campaigns
+keep their identity)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from functools import cache
 
 from sandbox.constants import (
     EPOCH,
+    GOOGLE_ADS_ACCOUNT,
     KIND_CAMPAIGNS,
+    KIND_GOOGLE_CAMPAIGNS,
     META_ACCOUNTS,
     OBJECTIVES,
     SEGMENTS,
@@ -48,6 +52,8 @@ AUDIENCES = ("broad", "lookalike", "interest", "retargeting")
 AD_FORMATS = ("video", "carousel", "static", "ugc", "reel", "collection")
 NAMING_ISSUES = ("copy_of", "unknown_segment", "missing_field")
 META_PER_MONTH = 3
+GOOGLE_INDEX_BASE = 100_000  # Campaign.index of a Google campaign: GOOGLE_INDEX_BASE + month index
+GOOGLE_MATCH_TYPES = ("exact", "phrase", "broad")
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,52 @@ def campaigns_for_month(m: int) -> tuple[Campaign, ...]:
                 naming_issue=issue,
             )
         )
+    out.append(_google_campaign(m))
     return tuple(out)
+
+
+def _google_campaign(m: int) -> Campaign:
+    """The Google search campaign launched in month index m: 60-90 days, 2 ad groups x 2 responsive search ads."""
+    rng = rng_for(KIND_GOOGLE_CAMPAIGNS, 0, m)
+    start = month_start(m)
+    dim = calendar.monthrange(start.year, start.month)[1]
+    u = rng.random(12)
+    initiative = INITIATIVES[int(u[0] * len(INITIATIVES))]
+    segment = SEGMENTS[int(u[1] * len(SEGMENTS))]
+    objective = ("traffic", "conv")[int(u[2] * 2)]
+    launch = start + timedelta(days=int(u[3] * dim))
+    end = launch + timedelta(days=60 + int(u[4] * 31) - 1)
+    issue = NAMING_ISSUES[int(u[6] * 3)] if u[5] < 0.125 else None
+    geo = "us" if u[7] < 0.6 else ("eu" if u[7] < 0.8 else "uk")
+    budget = int(6000 + u[8] * 14000)
+    ads = tuple(
+        Ad(
+            str(700000000000 + m * 100 + j * 10 + a),
+            f"{initiative}_rsa_v{a + 1}",
+            str(150000000000 + m * 10 + j),
+            f"{segment}_{geo}_{GOOGLE_MATCH_TYPES[(m + j) % 3]}",
+        )
+        for j in range(2)
+        for a in range(2)
+    )
+    return Campaign(
+        index=GOOGLE_INDEX_BASE + m,
+        platform="google",
+        account=GOOGLE_ADS_ACCOUNT,
+        campaign_id=str(21000000000 + m * 10),
+        name=_name(initiative, segment, objective, geo, launch, issue),
+        initiative=initiative,
+        segment=segment,
+        objective=objective,
+        geo=geo,
+        launch=launch,
+        end=end,
+        daily_budget_cents=budget,
+        ads=ads,
+        promo_code=None,
+        promo_pct=10,
+        naming_issue=issue,
+    )
 
 
 def campaigns_launched_before(day: date) -> tuple[Campaign, ...]:

@@ -25,11 +25,26 @@ KIND_FB_POSTS = 6
 KIND_FB_DAY = 7
 KIND_FX = 8
 KIND_TARGETS = 9
+KIND_GA4_DAY = 20  # sandbox.ga4 (kept apart from the ad-platform kinds added alongside)
+KIND_GOOGLE_CAMPAIGNS = 50  # sandbox.campaigns: the month's Google search campaign
+KIND_GOOGLE_AD_DAY = 51  # sandbox.ads: a Google campaign's daily delivery
+KIND_GOOGLE_GA4 = 52  # sandbox.ga4: sessions landing from a Google campaign's clicks
+KIND_TT_VIDEOS = 30  # sandbox.video_social: TikTok business account videos
+KIND_TT_DAY = 31  # TikTok business account daily followers
+KIND_YT_VIDEOS = 32  # YouTube channel uploads
+KIND_YT_DAY = 33  # YouTube Analytics channel day
+KIND_X_POSTS = 40  # sandbox.x_social: posts of the brand X account
+KIND_X_DAY = 41  # X account daily new followers
+KIND_LI_POSTS = 42  # sandbox.linkedin_social: LinkedIn organization posts
+KIND_LI_DAY = 43  # LinkedIn organization day (page-level impressions/engagement, follower gains)
+KIND_PIN_PINS = 44  # sandbox.pinterest_social: pins created by the brand account
+KIND_PIN_DAY = 45  # Pinterest account analytics day (impressions, saves, clicks)
+KIND_PIN_FOLLOWERS = 46  # Pinterest account daily new followers
 
 
 @dataclass(frozen=True)
 class AdAccount:
-    """An ad account (Meta) or advertiser (TikTok)."""
+    """An ad account (Meta), advertiser (TikTok) or customer (Google Ads)."""
 
     platform: str
     account_id: str
@@ -70,7 +85,8 @@ META_ACCOUNTS = (
     AdAccount("meta", "1002", "Northwind Threads EU", "EUR", "Europe/Berlin"),
 )
 TIKTOK_ACCOUNT = AdAccount("tiktok", "7001", "Northwind Threads TikTok", "USD", "America/New_York")
-AD_ACCOUNTS = {a.account_id: a for a in (*META_ACCOUNTS, TIKTOK_ACCOUNT)}
+GOOGLE_ADS_ACCOUNT = AdAccount("google", "1234567890", "Northwind Threads Search", "USD", "America/New_York")
+AD_ACCOUNTS = {a.account_id: a for a in (*META_ACCOUNTS, TIKTOK_ACCOUNT, GOOGLE_ADS_ACCOUNT)}
 
 SHOPS = (
     Shop(0, "northwind-us", 60010000001, "Northwind Threads US", "USD", "America/New_York", "us", 17.0, 700, 595, 7500),
@@ -85,6 +101,13 @@ IG_BASE_FOLLOWERS = 18_450
 FB_PAGE_ID = "100000000000001"
 FB_PAGE_NAME = "Northwind Threads"
 FB_BASE_FOLLOWERS = 41_230
+TT_BUSINESS_ID = "-000Northwind7Threads0TT"
+TT_USERNAME = "northwindthreads"
+TT_BASE_FOLLOWERS = 9_870
+YT_CHANNEL_ID = "UCnorthwindThreads000001"
+YT_UPLOADS_PLAYLIST_ID = "UUnorthwindThreads000001"
+YT_CHANNEL_TITLE = "Northwind Threads"
+YT_BASE_SUBSCRIBERS = 3_215
 
 
 def month_key(d: date) -> str:

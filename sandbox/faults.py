@@ -20,8 +20,27 @@ PATH_FAMILIES = (
     "fb_insights",
     "shopify_shop",
     "shopify_orders",
+    "tiktok_advertiser",
+    "tiktok_report",
+    "ga4_report",
+    "ttorganic_account",
+    "ttorganic_videos",
+    "youtube_channels",
+    "youtube_playlist",
+    "youtube_videos",
+    "youtube_analytics",
+    "x_user",
+    "x_tweets",
+    "li_posts",
+    "li_sharestats",
+    "li_followerstats",
+    "li_network",
+    "pin_account",
+    "pin_pins",
+    "pin_analytics",
+    "google_ads_search",
 )
-GROUPS = ("meta", "ig", "fb", "shopify")
+GROUPS = ("meta", "ig", "fb", "shopify", "tiktok", "ga4", "google", "x", "li", "pin", "ttorganic", "youtube")
 
 
 @dataclass(frozen=True)
@@ -31,8 +50,12 @@ class Faults:
     rate_limit_first_n: {family or group: N} -> the first N requests get a throttle response: HTTP 429 with
         Retry-After (Shopify body, or a Graph error with code 80004 for ads / 17 otherwise); with
         meta_throttle_as_400 the Graph families answer HTTP 400 with the same error and no Retry-After.
+        TikTok families answer HTTP 200 with code 40100 (as TikTok does), or with tiktok_throttle_as_429 HTTP 429
+        with Retry-After.
     server_errors_first_n: {family or group: M} -> the next M requests (after the throttled ones) get a 5xx
-        (Graph: HTTP 500 code 2 is_transient; Shopify: HTTP 500).
+        (Graph: HTTP 500 code 2 is_transient; Shopify: HTTP 500; TikTok: HTTP 500 code 50000; GA4: HTTP 500
+        INTERNAL; Google Ads: HTTP 500 INTERNAL with internalError). GA4 and Google Ads throttles answer HTTP 429
+        RESOURCE_EXHAUSTED with Retry-After (Google Ads: quotaError RESOURCE_TEMPORARILY_EXHAUSTED).
     negative_spend_day: on this account-tz day the first served ad row of each Meta account has negative spend.
     duplicate_order_day: on this shop-local day the first non-test order of `duplicate_order_shop` is served
         twice: the copy has a new id (and new line item ids) and the same name.
@@ -42,6 +65,7 @@ class Faults:
     server_errors_first_n: dict[str, int] = field(default_factory=dict)
     retry_after_seconds: float = 2.0
     meta_throttle_as_400: bool = False
+    tiktok_throttle_as_429: bool = False
     negative_spend_day: date | None = None
     duplicate_order_day: date | None = None
     duplicate_order_shop: str = "northwind-us"

@@ -198,21 +198,21 @@ class _ShopGenerator:
             self._day(self.next_day)
             self.next_day += timedelta(days=1)
 
-    def _active(self, day: date) -> tuple[list[Campaign], list[Campaign]]:
-        """Campaigns (geo = shop geo) that launched before `day` and still run on it."""
+    def _active(self, day: date) -> tuple[list[Campaign], list[Campaign], list[Campaign]]:
+        """Meta, TikTok and Google campaigns (geo = shop geo) that launched before `day` and still run on it."""
         m = month_index(day)
-        meta, tiktok = [], []
+        by_platform: dict[str, list[Campaign]] = {"meta": [], "tiktok": [], "google": []}
         for mm in range(max(0, m - 3), m + 1):
             for c in campaigns_for_month(mm):
                 if c.geo == self.shop.geo and c.launch < day <= c.end:
-                    (meta if c.platform == "meta" else tiktok).append(c)
-        return meta, tiktok
+                    by_platform[c.platform].append(c)
+        return by_platform["meta"], by_platform["tiktok"], by_platform["google"]
 
     def _day(self, day: date) -> None:
         """Generate one local day of orders."""
         shop = self.shop
         rng = rng_for(KIND_ORDERS, shop.index, day.toordinal())
-        meta, tiktok = self._active(day)
+        meta, tiktok, google = self._active(day)
         coded = [c for c in meta if c.promo_code]
         lam = shop.base_orders_per_day * _season(day) * (1.0 + 0.04 * len(meta) + 0.05 * len(tiktok))
         n = int(rng.poisson(lam))
@@ -237,7 +237,15 @@ class _ShopGenerator:
             is_test = has_test and i == test_pos
             driver = _DRIVERS[min(bisect.bisect_right(cum, u[i][0]), len(_DRIVERS) - 1)][0]
             self.orders.append(
-                self._order(created, is_test, "direct" if is_test else driver, u[i], lines_u[i], meta, tiktok, coded)
+                self._order(
+                    created,
+                    is_test,
+                    "direct" if is_test else driver,
+                    u[i],
+                    lines_u[i],
+                    (meta, tiktok, google),
+                    coded,
+                )
             )
 
     def _customer(self, created: datetime, is_test: bool, u: list[float]) -> tuple[int, datetime, bool]:
@@ -257,8 +265,7 @@ class _ShopGenerator:
         driver: str,
         u: list[float],
         lu: list[float],
-        meta: list[Campaign],
-        tiktok: list[Campaign],
+        active: tuple[list[Campaign], list[Campaign], list[Campaign]],
         coded: list[Campaign],
     ) -> Order:
         """Build one order (lines, discount, UTMs, refund)."""
@@ -268,7 +275,7 @@ class _ShopGenerator:
         cid, cust_created, new = self._customer(created, is_test, u)
         product = PRODUCTS[int(lu[0][0] * len(PRODUCTS))]
         path = _PATHS[int(u[3] * len(_PATHS))].format(p=product.handle)
-        landing, referrer, code, campaign = self._source(driver, u, meta, tiktok, coded, path, created)
+        landing, referrer, code, campaign = self._source(driver, u, active, coded, path, created)
         lines = self._lines(lu, u, code)
         if code is not None:
             code = DiscountCode(code.code, code.type, sum(li.discount_cents for li in lines))
@@ -300,13 +307,16 @@ class _ShopGenerator:
         self,
         driver: str,
         u: list[float],
-        meta: list[Campaign],
-        tiktok: list[Campaign],
+        active: tuple[list[Campaign], list[Campaign], list[Campaign]],
         coded: list[Campaign],
         path: str,
         created: datetime,
     ) -> tuple[str, str | None, DiscountCode | None, str | None]:
-        """Landing site, referring site, discount code and driving campaign key for an order driver."""
+        """Landing site, referring site, discount code and driving campaign key for an order driver.
+
+        A google order comes from a running Google search campaign of the shop's geo 3 times in 4 (utm_campaign =
+        its id, name or a messy name, with a gclid), else from the untracked brand search."""
+        meta, tiktok, google = active
         code: DiscountCode | None = None
         campaign: Campaign | None = None
         referrer: str | None = None
@@ -343,7 +353,16 @@ class _ShopGenerator:
             src = "newsletter" if u[7] < 0.6 else "klaviyo"
             query = f"utm_source={src}&utm_medium=email&utm_campaign=weekly-{created:%Y%m%d}"
         elif driver == "google":
-            query = f"utm_source=google&utm_medium=cpc&utm_campaign=brand-search&gclid=Cj0K{token}"
+            if google and u[7] < 0.75:
+                campaign = _pick_weighted(google, u[4])
+                value = (
+                    campaign.campaign_id
+                    if u[5] < 0.6
+                    else (campaign.name if u[5] < 0.85 else _messy(campaign.name, u[6]))
+                )
+                query = f"utm_source=google&utm_medium=cpc&utm_campaign={_q(value)}&gclid=Cj0K{token}"
+            else:
+                query = f"utm_source=google&utm_medium=cpc&utm_campaign=brand-search&gclid=Cj0K{token}"
             referrer = "https://www.google.com/"
         else:
             query = ""

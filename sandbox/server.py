@@ -1,4 +1,6 @@
-"""The sandbox HTTP server: Meta Graph (/graph/v23.0), Shopify Admin (/shopify/{shop}) on 127.0.0.1."""
+"""The sandbox HTTP server: Meta Graph (/graph/v23.0), Shopify Admin (/shopify/{shop}), GA4 Data API (/ga4),
+Google Ads API searchStream (/googleads/v26),
+TikTok API for Business (/tiktok/open_api/v1.3) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,10 +11,18 @@ from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
 
 from sandbox.faults import Faults, FaultState
+from sandbox.ga4_api import Ga4Api
+from sandbox.google_ads_api import GoogleAdsApi
 from sandbox.graph_api import GraphApi
 from sandbox.http_util import Response
+from sandbox.linkedin_api import LinkedInApi
+from sandbox.pinterest_api import PinterestApi
 from sandbox.shopify_api import ShopifyApi
+from sandbox.tiktok_ads_api import TikTokAdsApi
+from sandbox.tiktok_organic_api import TikTokOrganicApi
 from sandbox.world import build_world
+from sandbox.x_api import XApi
+from sandbox.youtube_api import YouTubeApi
 
 
 class SandboxServer:
@@ -30,6 +40,14 @@ class SandboxServer:
         self._lock = threading.Lock()
         self._graph: GraphApi | None = None
         self._shopify: ShopifyApi | None = None
+        self._ga4: Ga4Api | None = None
+        self._google_ads: GoogleAdsApi | None = None
+        self._tiktok: TikTokAdsApi | None = None
+        self._tiktok_organic: TikTokOrganicApi | None = None
+        self._youtube: YouTubeApi | None = None
+        self._x: XApi | None = None
+        self._linkedin: LinkedInApi | None = None
+        self._pinterest: PinterestApi | None = None
 
     @property
     def url(self) -> str:
@@ -47,6 +65,14 @@ class SandboxServer:
         state = FaultState(self.faults)
         self._graph = GraphApi(self.world, state, self.url)
         self._shopify = ShopifyApi(self.world, state, self.url)
+        self._ga4 = Ga4Api(self.world, state)
+        self._google_ads = GoogleAdsApi(self.world, state)
+        self._tiktok = TikTokAdsApi(self.world, state)
+        self._tiktok_organic = TikTokOrganicApi(self.world, state)
+        self._youtube = YouTubeApi(self.world, state)
+        self._x = XApi(self.world, state)
+        self._linkedin = LinkedInApi(self.world, state)
+        self._pinterest = PinterestApi(self.world, state)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()
         return self
@@ -71,17 +97,33 @@ class SandboxServer:
         """Stop on exit."""
         self.stop()
 
-    def dispatch(self, method: str, target: str, headers: dict[str, str]) -> Response:
-        """Answer one request (also used by the handler); records it in `requests`."""
+    def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Response:
+        """Answer one request (also used by the handler); records it in `requests`; GA4 and Google Ads read the body."""
         with self._lock:
             self.requests.append((method, target))
         split = urlsplit(target)
         parts = [p for p in split.path.split("/") if p]
         pairs = parse_qsl(split.query, keep_blank_values=True)
+        if parts and parts[0] == "ga4" and self._ga4 is not None:
+            return self._ga4.handle(method, parts[1:], headers, body)
+        if parts and parts[0] == "googleads" and self._google_ads is not None:
+            return self._google_ads.handle(method, parts[1:], headers, body)
         if method != "GET":
             return Response(405, {"errors": "Method Not Allowed"})
         if parts and parts[0] == "graph" and self._graph is not None:
             return self._graph.handle(parts[1:], dict(pairs), headers)
+        if parts and parts[0] == "pinterest" and self._pinterest is not None:
+            return self._pinterest.handle(parts[1:], dict(pairs), headers)
+        if parts and parts[0] == "linkedin" and self._linkedin is not None:
+            return self._linkedin.handle(parts[1:], dict(pairs), headers)
+        if parts and parts[0] == "x" and self._x is not None:
+            return self._x.handle(parts[1:], dict(pairs), headers)
+        if parts[:4] == ["tiktok", "open_api", "v1.3", "business"] and self._tiktok_organic is not None:
+            return self._tiktok_organic.handle(tuple(parts[3:]), dict(pairs), headers)
+        if parts and parts[0] in ("youtube", "youtubeanalytics") and self._youtube is not None:
+            return self._youtube.handle(parts, dict(pairs), headers)
+        if parts and parts[0] == "tiktok" and self._tiktok is not None:
+            return self._tiktok.handle(parts[1:], dict(pairs), headers)
         if len(parts) >= 2 and parts[0] == "shopify" and self._shopify is not None:
             return self._shopify.handle(parts[1], parts[2:], pairs, headers)
         return Response(404, {"errors": "Not Found"})
@@ -95,10 +137,9 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            resp = server.dispatch(self.command, self.path, headers)
+            resp = server.dispatch(self.command, self.path, headers, body)
             payload = resp.encode()
             self.send_response(resp.status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

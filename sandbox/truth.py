@@ -11,18 +11,23 @@ Months are 'YYYY-MM' strings (a date is accepted too); `month=None` means all vi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sandbox import fx
+from sandbox import fx, video_social
 from sandbox.ads import AdDay
-from sandbox.attribution import Attribution, CampaignIndex, attribute
-from sandbox.constants import AD_ACCOUNTS, month_key
-from sandbox.social import TOTALS
+from sandbox.attribution import Attribution, CampaignIndex, attribute, channel_for
+from sandbox.constants import AD_ACCOUNTS, EPOCH, month_key
+from sandbox.ga4 import Ga4Row, ga4_rows
+from sandbox.linkedin_social import LI_TOTALS, li_follower_gains, li_posts_before
+from sandbox.pinterest_social import PIN_TOTALS, pin_day_seen, pin_followers_gained, pins_before
+from sandbox.social import TOTALS, FbPost, IgMedia, grown
 from sandbox.world import World, build_world
+from sandbox.x_social import X_TOTALS, x_followers_gained, x_posts_before
 
 _ZERO = Decimal("0.00")
 _CENT = Decimal("0.01")
@@ -64,6 +69,22 @@ class _Facts:
     attribution: dict[tuple[str, int], Attribution]
     orders_by_month: dict[str, list[OrderFact]]
     refunds_by_month: dict[str, list[RefundFact]]
+
+
+@dataclass(frozen=True)
+class _Organic:
+    """One organic platform's truth: posts(month) -> [(impressions, engagements)] per post published in the month,
+    followers_total(day), followers_gained(month); impressions / engagements(month) override the per-post sums
+    for account-level analytics (Pinterest)."""
+
+    posts: Callable[[str | None], list[tuple[int, int]]]
+    followers_total: Callable[[date], int]
+    followers_gained: Callable[[str | None], int]
+    impressions: Callable[[str | None], int] | None = None
+    engagements: Callable[[str | None], int] | None = None
+
+
+ORGANIC_PLATFORMS = ("instagram", "facebook", "tiktok", "youtube", "x", "linkedin", "pinterest")
 
 
 def _month(month: str | date | None) -> str | None:
@@ -242,6 +263,15 @@ class Truth:
         as_of) converted at the row day's rate and rounded to the cent, then summed."""
         return sum((s for r, s, _ in self._spend_rows(month) if r.campaign.platform == platform), _ZERO)
 
+    def impressions(self, platform: str, month: str | date | None = None) -> int:
+        """Ad impressions of a platform (meta | tiktok | google) on account-tz days in the month, as reported at
+        as_of (impressions are never restated)."""
+        return sum(r.impressions for r, _, _ in self._spend_rows(month) if r.campaign.platform == platform)
+
+    def clicks(self, platform: str, month: str | date | None = None) -> int:
+        """Ad clicks of a platform on account-tz days in the month, as reported at as_of (never restated)."""
+        return sum(r.clicks for r, _, _ in self._spend_rows(month) if r.campaign.platform == platform)
+
     def spend_by_platform_month(self) -> dict[tuple[str, str], Decimal]:
         """spend() for every (platform, 'YYYY-MM') with delivery."""
         out: dict[tuple[str, str], Decimal] = defaultdict(lambda: _ZERO)
@@ -262,26 +292,166 @@ class Truth:
             out[r.campaign.key] += s
         return dict(out)
 
-    # ---- social -------------------------------------------------------------------------------------------
+    # ---- organic social -----------------------------------------------------------------------------------
+    # One API for every organic platform (ORGANIC_PLATFORMS); each method dispatches to the platform's logic in
+    # `_organic`. Posts count on their reporting-timezone publish date (before the cutoff) with their lifetime
+    # metrics as served at as_of (growth applied); Pinterest alone reports impressions and engagements per UTC
+    # activity day for the whole account (account analytics), not per post.
+    @cached_property
+    def _organic(self) -> dict[str, _Organic]:
+        """Per-platform organic truth functions."""
+        cutoff, as_of = self.world.cutoff, self.as_of
+
+        def posts(items: list[tuple[datetime, int, int]]) -> Callable[[str | None], list[tuple[int, int]]]:
+            """(impressions, engagements) of the posts published (reporting-tz date) in a month."""
+            return lambda m: [(i, e) for at, i, e in items if _in(self._local_date(at), m)]
+
+        def over_days(per_day: Callable[[date], int]) -> Callable[[str | None], int]:
+            """Sum of a per-day value over the month's days before as_of."""
+            return lambda m: sum(per_day(d) for d in self._days(m))
+
+        def ig_post(m: IgMedia) -> tuple[datetime, int, int]:
+            g = self.world.growth(m.published_at)
+            eng = sum(grown(v, g) for v in (m.like_count, m.comments_count, m.shares, m.saved))
+            return m.published_at, grown(m.views, g), eng
+
+        def fb_post(p: FbPost) -> tuple[datetime, int, int]:
+            g = self.world.growth(p.published_at)
+            eng = sum(grown(v, g) for v in (*p.reactions, p.comments, p.shares, p.clicks))
+            return p.published_at, grown(p.impressions, g), eng
+
+        tt = [video_social.seen_tt_video(v, cutoff) for v in video_social.tt_videos_visible(as_of, cutoff)]
+        yt = [video_social.seen_yt_video(v, cutoff) for v in video_social.yt_videos_visible(as_of, cutoff)]
+        fb_gains = {d.day: d.page_daily_follows_unique for d in self.world.fb_days}
+        ig_gains = {d.day: d.follower_count for d in self.world.ig_days}
+
+        def pin_day(d: date) -> dict[str, int]:
+            return pin_day_seen(d, as_of)[0]
+
+        return {
+            "instagram": _Organic(
+                posts([ig_post(m) for m in self.world.ig_media]), TOTALS.ig_total, over_days(ig_gains.__getitem__)
+            ),
+            "facebook": _Organic(
+                posts([fb_post(p) for p in self.world.fb_posts]), TOTALS.fb_total, over_days(fb_gains.__getitem__)
+            ),
+            "tiktok": _Organic(
+                posts([(v.published_at, v.video_views, v.likes + v.comments + v.shares) for v in tt]),
+                video_social.TOTALS.tt_total,
+                over_days(lambda d: (t := video_social.tt_day(d)).new_followers - t.lost_followers),
+            ),
+            "youtube": _Organic(
+                posts([(v.published_at, v.views, v.likes + v.comments) for v in yt]),
+                video_social.TOTALS.yt_total,
+                over_days(lambda d: (y := video_social.yt_day(d)).subscribers_gained - y.subscribers_lost),
+            ),
+            "x": _Organic(
+                posts(
+                    [
+                        (p.created_at, p.seen(cutoff)["impression_count"], p.engagements(cutoff))
+                        for p in x_posts_before(cutoff)
+                    ]
+                ),
+                X_TOTALS.total,
+                over_days(x_followers_gained),
+            ),
+            "linkedin": _Organic(
+                posts(
+                    [
+                        (p.published_at, p.seen(cutoff)["impressionCount"], p.engagements(cutoff))
+                        for p in li_posts_before(cutoff)
+                    ]
+                ),
+                LI_TOTALS.total,
+                over_days(lambda d: sum(li_follower_gains(d))),
+            ),
+            "pinterest": _Organic(
+                posts([(p.created_at, 0, 0) for p in pins_before(cutoff)]),
+                PIN_TOTALS.total,
+                over_days(pin_followers_gained),
+                impressions=over_days(lambda d: pin_day(d)["IMPRESSION"]),
+                engagements=over_days(lambda d: (a := pin_day(d))["SAVE"] + a["PIN_CLICK"] + a["OUTBOUND_CLICK"]),
+            ),
+        }
+
+    def _days(self, month: str | None) -> list[date]:
+        """Days from EPOCH through as_of - 1 in the month (None = all)."""
+        days = (EPOCH + timedelta(days=i) for i in range((self.as_of - EPOCH).days))
+        return [d for d in days if _in(d, month)]
+
+    def _platform(self, platform: str) -> _Organic:
+        """The organic truth of a platform (KeyError for unknown platforms)."""
+        return self._organic[platform]
+
+    def posts_published(self, platform: str, month: str | date | None = None) -> int:
+        """Posts published in the month on their reporting-timezone date, before the cutoff: instagram media,
+        facebook page posts, tiktok and youtube videos, x posts, linkedin organization posts, pinterest pins."""
+        return len(self._platform(platform).posts(_month(month)))
+
+    def organic_impressions(self, platform: str, month: str | date | None = None) -> int:
+        """Lifetime impressions, as served at as_of, of the posts published in the month: instagram views,
+        facebook post_impressions, tiktok video_views, youtube viewCount, x impression_count, linkedin
+        impressionCount; pinterest: account IMPRESSION over the month's UTC activity days (all pins)."""
+        o = self._platform(platform)
+        m = _month(month)
+        return o.impressions(m) if o.impressions else sum(i for i, _ in o.posts(m))
+
+    def engagements(self, platform: str, month: str | date | None = None) -> int:
+        """Lifetime engagements, as served at as_of, of the posts published in the month (the interactions each
+        platform reports): instagram likes + comments + shares + saves; facebook reactions (all types) + comments
+        + shares + clicks; tiktok likes + comments + shares; youtube likeCount + commentCount (no per-video shares);
+        x likes + replies + retweets + quotes + bookmarks; linkedin likes + comments + shares + clicks;
+        pinterest: account SAVE + PIN_CLICK + OUTBOUND_CLICK over the month's UTC activity days."""
+        o = self._platform(platform)
+        m = _month(month)
+        return o.engagements(m) if o.engagements else sum(e for _, e in o.posts(m))
+
     def followers_total(self, platform: str, day: date) -> int:
-        """Followers (instagram | facebook) at the end of `day`; `day` must be before as_of."""
+        """Followers at the end of `day` (before as_of): instagram/facebook totals, tiktok daily_total_followers,
+        youtube subscribers, linkedin networkSize (UTC day), x and pinterest the snapshot of day + 1."""
+        o = self._platform(platform)
         if day >= self.as_of:
             raise ValueError(f"{day} is not complete at as_of {self.as_of}")
-        if platform == "instagram":
-            return TOTALS.ig_total(day)
-        if platform == "facebook":
-            return TOTALS.fb_total(day)
-        raise KeyError(platform)
+        return o.followers_total(day)
 
     def followers_gained(self, platform: str, month: str | date | None = None) -> int:
-        """New followers in the month: instagram follower_count / facebook page_daily_follows_unique summed
-        over days before as_of (no unfollows in the sandbox, so it also equals the change in the total)."""
+        """Followers gained over the month's days before as_of: instagram follower_count; facebook
+        page_daily_follows_unique; tiktok new - lost; youtube subscribersGained - subscribersLost; linkedin organic
+        + paid; x and pinterest the true gains (the warehouse only has the days covered by consecutive daily
+        snapshots: neither platform offers follower history, see docs/design.md)."""
+        return self._platform(platform).followers_gained(_month(month))
+
+    # ---- web traffic (GA4) --------------------------------------------------------------------------------
+    def _ga4_rows(self, month: str | date | None) -> list[Ga4Row]:
+        """GA4 report rows (property-tz date, days before as_of) in the month."""
         m = _month(month)
-        if platform == "instagram":
-            return sum(d.follower_count for d in self.world.ig_days if _in(d.day, m))
-        if platform == "facebook":
-            return sum(d.page_daily_follows_unique for d in self.world.fb_days if _in(d.day, m))
-        raise KeyError(platform)
+        return [r for r in ga4_rows(self.as_of) if _in(r.day, m)]
+
+    def sessions(self, month: str | date | None = None) -> int:
+        """GA4 sessions on the property's (America/New_York) dates in the month."""
+        return sum(r.sessions for r in self._ga4_rows(month))
+
+    def sessions_by_channel(self, month: str | date | None = None) -> dict[str, int]:
+        """GA4 sessions per channel: sessionSource x sessionMedium through the channel_sources seed mapping
+        (unknown sources such as `(direct)` or `newsletter` -> other)."""
+        out: dict[str, int] = defaultdict(int)
+        for r in self._ga4_rows(month):
+            out[channel_for(r.source, r.medium)] += r.sessions
+        return dict(out)
+
+    def sessions_by_campaign(self, month: str | date | None = None) -> dict[str, int]:
+        """GA4 sessions per campaign_key of the known campaigns: sessionCampaignId matched on campaign id, else
+        sessionCampaignName on id, exact name, then normalised name (the order-attribution matching)."""
+        out: dict[str, int] = defaultdict(int)
+        for r in self._ga4_rows(month):
+            c = self._known.by_id.get(r.campaign_id) or self._known.match(r.campaign_name)
+            if c is not None:
+                out[c.key] += r.sessions
+        return dict(out)
+
+    def ga4_purchases(self, month: str | date | None = None) -> int:
+        """GA4 ecommercePurchases (= keyEvents) in the month: the orders GA4 saw (~95 %)."""
+        return sum(r.purchases for r in self._ga4_rows(month))
 
     def roas(self, month: str | date | None = None) -> Decimal | None:
         """Meta ROAS: revenue attributed to channel meta / meta spend (None without spend)."""

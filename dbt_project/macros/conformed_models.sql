@@ -13,7 +13,7 @@
 {%- endmacro %}
 
 {% macro ad_performance_models() -%}
-    {{ return(['int_meta_ads__ad_performance']) }}
+    {{ return(['int_meta_ads__ad_performance', 'int_tiktok_ads__ad_performance', 'int_google_ads__ad_performance']) }}
 {%- endmacro %}
 
 {#- Organic, grain platform x account x day. -#}
@@ -24,7 +24,11 @@
 {%- endmacro %}
 
 {% macro organic_daily_models() -%}
-    {{ return(['int_instagram__organic_daily', 'int_facebook_pages__organic_daily']) }}
+    {{ return([
+        'int_instagram__organic_daily', 'int_facebook_pages__organic_daily', 'int_x__organic_daily',
+        'int_linkedin_pages__organic_daily', 'int_pinterest__organic_daily', 'int_tiktok_organic__organic_daily',
+        'int_youtube__organic_daily',
+    ]) }}
 {%- endmacro %}
 
 {#-

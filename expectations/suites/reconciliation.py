@@ -1,4 +1,4 @@
-"""Suite family ``reconciliation``: mart totals per currency equal raw totals per currency, to the cent.
+"""Suite family ``reconciliation``: mart totals per currency (and ad platform) equal raw totals, to the cent.
 
 Each asset is a small per-currency comparison computed in the warehouse (a full outer join of two grouped
 sums), validated row by row: ``abs_diff`` must not exceed ``GateParams.reconciliation_tolerance``.
@@ -18,6 +18,15 @@ AMOUNT = "DECIMAL(18, 2)"  # the raw contract's money type; the casts also accep
 INDEX_COLUMNS = ("currency_code", "raw_total", "mart_total")
 
 AD_INSIGHTS = "raw_meta_ads.ad_insights"
+TIKTOK_AD_INSIGHTS = "raw_tiktok_ads.ad_insights"
+GOOGLE_AD_INSIGHTS = "raw_google_ads.ad_insights"
+# Ad platform -> (raw insights table, its currency column, its spend in currency units). Meta is required; the
+# others count when loaded. Google Ads reports cost in micros (whole millionths, exact at 2 decimals).
+AD_SPEND_SOURCES = {
+    "meta": (AD_INSIGHTS, "account_currency", "spend"),
+    "tiktok": (TIKTOK_AD_INSIGHTS, "advertiser_currency", "spend"),
+    "google": (GOOGLE_AD_INSIGHTS, "customer_currency", "CAST(cost_micros AS DECIMAL(24, 0)) / 1000000"),
+}
 AD_PERFORMANCE = "marts.fct_ad_performance_daily"
 ORDERS = "raw_shopify.orders"
 LINE_ITEMS = "raw_shopify.order_line_items"
@@ -50,25 +59,57 @@ def _check(name: str, table: str, column: str, rule: str, params: GateParams) ->
     )
 
 
-def spend(params: GateParams) -> AssetSpec:
-    """sum(fct_ad_performance_daily.spend_local) per currency = sum(ad_insights.spend) per account_currency."""
+def raw_spend_sql(tables: set[str], platform: str | None) -> str:
+    """Raw ad spend per (platform, currency) from each loaded ad platform's raw insights table."""
+    parts = [
+        f"SELECT {string_literal(name)} AS platform, {currency} AS currency_code, CAST({amount} AS {AMOUNT}) AS spend "
+        f"FROM {qualified(table)}"
+        for name, (table, currency, amount) in AD_SPEND_SOURCES.items()
+        if (table in tables or table == AD_INSIGHTS) and (platform is None or platform == name)
+    ]
+    if not parts:
+        parts = ["SELECT CAST(NULL AS VARCHAR) AS platform, CAST(NULL AS VARCHAR) AS currency_code, 0 AS spend"]
+    return (
+        f"SELECT platform, currency_code, CAST(SUM(spend) AS {MONEY}) AS total "
+        f"FROM ({' UNION ALL '.join(parts)}) spend_rows WHERE platform IS NOT NULL GROUP BY platform, currency_code"
+    )
+
+
+def spend(params: GateParams, tables: set[str] | None = None) -> AssetSpec:
+    """sum(fct_ad_performance_daily.spend_local) per platform and currency = raw spend per platform and currency.
+
+    Every ad platform whose raw insights table is loaded is reconciled on its own (Meta
+    ``raw_meta_ads.ad_insights.spend`` per account_currency, TikTok ``raw_tiktok_ads.ad_insights.spend`` per
+    advertiser_currency, Google ``raw_google_ads.ad_insights.cost_micros`` / 10^6 per customer_currency);
+    ``spend_reconciliation_platform`` narrows both sides to one platform.
+    """
     platform = params.spend_reconciliation_platform
     where = f" WHERE platform = {string_literal(platform)}" if platform else ""
-    raw_cte = (
-        f"SELECT account_currency AS currency_code, CAST(SUM(spend) AS {MONEY}) AS total "
-        f"FROM {qualified(AD_INSIGHTS)} GROUP BY account_currency"
-    )
+    raw_cte = raw_spend_sql(tables or set(), platform)
     mart_cte = (
-        f"SELECT currency_code, CAST(SUM(spend_local) AS {MONEY}) AS total "
-        f"FROM {qualified(AD_PERFORMANCE)}{where} GROUP BY currency_code"
+        f"SELECT platform, currency_code, CAST(SUM(spend_local) AS {MONEY}) AS total "
+        f"FROM {qualified(AD_PERFORMANCE)}{where} GROUP BY platform, currency_code"
     )
-    rule = "sum(spend_local) per currency_code = sum(raw_meta_ads.ad_insights.spend) per account_currency"
+    query = (
+        f"SELECT * FROM (WITH raw AS ({raw_cte}), mart AS ({mart_cte}) "
+        "SELECT COALESCE(raw.platform, mart.platform) AS platform, "
+        "COALESCE(raw.currency_code, mart.currency_code) AS currency_code, "
+        f"CAST(COALESCE(raw.total, 0) AS {MONEY}) AS raw_total, "
+        f"CAST(COALESCE(mart.total, 0) AS {MONEY}) AS mart_total, "
+        f"CAST(ABS(COALESCE(raw.total, 0) - COALESCE(mart.total, 0)) AS {MONEY}) AS abs_diff "
+        "FROM raw FULL OUTER JOIN mart ON raw.platform = mart.platform "
+        "AND raw.currency_code IS NOT DISTINCT FROM mart.currency_code) comparison"
+    )
+    rule = (
+        "sum(spend_local) per platform and currency_code = raw spend per platform and currency "
+        "(raw_meta_ads.ad_insights, raw_tiktok_ads.ad_insights, raw_google_ads.ad_insights)"
+    )
     return AssetSpec(
         name="reconcile_spend",
         suite=f"{FAMILY}.ad_spend",
-        query=_compare(raw_cte, mart_cte),
+        query=query,
         requires=(AD_INSIGHTS, AD_PERFORMANCE),
-        index_columns=INDEX_COLUMNS,
+        index_columns=("platform", *INDEX_COLUMNS),
         checks=(_check(f"reconcile_spend.{AD_PERFORMANCE}", AD_PERFORMANCE, "spend_local", rule, params),),
     )
 
@@ -118,4 +159,4 @@ def revenue(params: GateParams, tables: set[str]) -> AssetSpec:
 
 def build(params: GateParams, tables: set[str]) -> list[AssetSpec]:
     """All assets of the reconciliation family."""
-    return [spend(params), revenue(params, tables)]
+    return [spend(params, tables), revenue(params, tables)]

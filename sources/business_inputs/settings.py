@@ -24,6 +24,7 @@ METRICS = (
     "followers_gained",
     "sessions",
     "engagement_rate",
+    "conversion_rate",
 )
 # "all" is the total over every channel / segment.
 CHANNELS = ("meta", "facebook", "instagram", "tiktok", "google", "influencer", "other", "unattributed", "all")

@@ -38,8 +38,10 @@ class SourceApiError(RuntimeError):
         platform_message: str,
         code: str | int | None = None,
         hint: str | None = None,
+        method: str = "GET",
     ) -> None:
         self.source = source
+        self.method = method
         self.account = account
         self.endpoint = endpoint
         self.status = status
@@ -49,7 +51,7 @@ class SourceApiError(RuntimeError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        where = f"{self.source}: GET {self.endpoint}"
+        where = f"{self.source}: {self.method} {self.endpoint}"
         if self.account:
             where += f" for account {self.account}"
         details = []

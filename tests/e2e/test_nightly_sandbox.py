@@ -22,12 +22,17 @@ from flows.nightly import PipelineError, RunSummary, nightly
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
-from sandbox.truth import Truth
+from sandbox.truth import ORGANIC_PLATFORMS, Truth
+from sources.pinterest.settings import MAX_HISTORY_DAYS as PINTEREST_MAX_HISTORY_DAYS
 
 pytestmark = pytest.mark.e2e
 
 RUN_DATE = date(2026, 11, 10)
 NEXT_DATE = RUN_DATE + timedelta(days=1)
+# The ad platforms the nightly run loads from the sandbox (the truth attributes UTMs to their campaigns).
+PLATFORMS = ("meta", "tiktok", "google")
+# The first good run: what the connectors' first-run history limits are measured from.
+FIRST_END_DATE = RUN_DATE - timedelta(days=1)
 
 
 @dataclass
@@ -78,6 +83,51 @@ def _spend_by_platform_month(db: Path) -> dict[tuple[str, str], Decimal]:
     return {(platform, month): Decimal(str(spend)) for platform, month, spend in rows}
 
 
+def _ad_counts_by_platform_month(db: Path) -> dict[tuple[str, str], tuple[int, int]]:
+    """(impressions, clicks) per ad platform and account-tz month."""
+    rows = _query(
+        db,
+        "select platform, strftime(date_day, '%Y-%m') as month, sum(impressions), sum(clicks) "
+        "from marts.fct_ad_performance_daily group by platform, month",
+    )
+    return {(platform, month): (int(impressions), int(clicks)) for platform, month, impressions, clicks in rows}
+
+
+def _organic_by_channel_month(db: Path, metric: str) -> dict[tuple[str, str], int]:
+    """An organic column of fct_channel_daily per organic channel and month (months with a non-zero total).
+
+    The tiktok channel row also carries TikTok Ads (spend, impressions, clicks); its organic columns only hold
+    the organic rows."""
+    channels = ", ".join(repr(c) for c in ORGANIC_PLATFORMS)
+    rows = _query(
+        db,
+        f"select channel, strftime(date_day, '%Y-%m') as month, sum({metric}) from marts.fct_channel_daily "
+        f"where channel in ({channels}) group by channel, month",
+    )
+    return {(channel, month): int(n) for channel, month, n in rows if n}
+
+
+def _pinterest_first_full_month() -> str:
+    """Pinterest serves account analytics at most 90 days back, so the first run loads the activity days from
+    end_date - MAX_HISTORY_DAYS on (later runs keep them and add new days): the first month loaded whole."""
+    first = FIRST_END_DATE - timedelta(days=PINTEREST_MAX_HISTORY_DAYS)
+    if first.day > 1:
+        first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return first.strftime("%Y-%m")
+
+
+def _expected_organic(truth: Truth, metric: str) -> dict[tuple[str, str], int]:
+    """Truth of an organic metric per channel and month (non-zero months), over the months the connectors load."""
+    value = getattr(truth, metric)
+    expected = {(p, m): value(p, m) for p in ORGANIC_PLATFORMS for m in truth.months()}
+    if metric == "engagements":
+        # Pinterest engagements are account analytics by activity day; earlier days are not served (see above), so
+        # only the months from the first one loaded whole are compared (both sides, exactly).
+        first = _pinterest_first_full_month()
+        expected = {(p, m): v for (p, m), v in expected.items() if p != "pinterest" or m >= first}
+    return {key: v for key, v in expected.items() if v}
+
+
 def _store_revenue_by_month(db: Path) -> dict[str, Decimal]:
     rows = _query(
         db,
@@ -88,11 +138,28 @@ def _store_revenue_by_month(db: Path) -> dict[str, Decimal]:
 
 
 def _assert_marts_match_truth(db: Path, truth: Truth) -> None:
-    expected_spend = {key: value for key, value in truth.spend_by_platform_month().items() if key[0] == "meta"}
+    expected_spend = {key: value for key, value in truth.spend_by_platform_month().items() if key[0] in PLATFORMS}
     assert _spend_by_platform_month(db) == expected_spend
+    expected_ads = {
+        (p, m): (truth.impressions(p, m), truth.clicks(p, m)) for p, m in expected_spend if truth.impressions(p, m)
+    }
+    assert _ad_counts_by_platform_month(db) == expected_ads
+
+    # Posts (every platform: the post lists are read in full on a first run) and engagements per organic channel.
+    assert _organic_by_channel_month(db, "posts_published") == _expected_organic(truth, "posts_published")
+    first_pinterest = _pinterest_first_full_month()
+    engagements = {
+        key: v
+        for key, v in _organic_by_channel_month(db, "engagements").items()
+        if key[0] != "pinterest" or key[1] >= first_pinterest
+    }
+    assert engagements == _expected_organic(truth, "engagements")
 
     expected_revenue = {month: truth.revenue(month) for month in truth.months()}
     assert _store_revenue_by_month(db) == expected_revenue
+
+    sessions = _query(db, "select strftime(date_day, '%Y-%m'), sum(sessions) from marts.fct_channel_daily group by 1")
+    assert {month: n for month, n in sessions if n} == {month: truth.sessions(month) for month in truth.months()}
 
     [(orders,)] = _query(db, "select count(*) from marts.fct_orders_attributed")
     assert orders == truth.orders()
@@ -101,14 +168,14 @@ def _assert_marts_match_truth(db: Path, truth: Truth) -> None:
 
 
 def test_first_run_reproduces_ground_truth(scenario: Scenario) -> None:
-    truth = Truth(RUN_DATE)
+    truth = Truth(RUN_DATE, known_platforms=PLATFORMS)
     _assert_marts_match_truth(scenario.first_snapshot, truth)
     assert scenario.first.gate_success is True
     assert len(truth.months()) >= 18
 
 
 def test_attributed_revenue_per_campaign(scenario: Scenario) -> None:
-    truth = Truth(RUN_DATE)
+    truth = Truth(RUN_DATE, known_platforms=PLATFORMS)
     by_campaign = truth.attributed_revenue_by_campaign()
     eur_ids = {c.key for c in truth.world.campaigns if c.account.currency == "EUR"}
     top = sorted(by_campaign, key=by_campaign.get, reverse=True)
@@ -122,7 +189,7 @@ def test_attributed_revenue_per_campaign(scenario: Scenario) -> None:
 
 
 def test_followers_at_month_end(scenario: Scenario) -> None:
-    truth = Truth(RUN_DATE)
+    truth = Truth(RUN_DATE, known_platforms=PLATFORMS)
     month_end = date(2026, 10, 31)
     rows = _query(
         scenario.first_snapshot,
@@ -150,9 +217,11 @@ def test_second_run_is_incremental_and_merges_restatements(scenario: Scenario) -
     # The look-back window (28 days) plus the new day, not the whole history again.
     assert ads_second <= 30 * ads_per_day * 1.5
     assert ads_second < ads_first * 0.1
+    tiktok_first, tiktok_second = first["tiktok_ads"]["ad_insights"], second["tiktok_ads"]["ad_insights"]
+    assert 0 < tiktok_second < tiktok_first * 0.1
     assert second["shopify"]["orders"] < first["shopify"]["orders"] * 0.05
     # Restated days were merged: the marts equal the truth as seen one day later.
-    _assert_marts_match_truth(scenario.second_snapshot, Truth(NEXT_DATE))
+    _assert_marts_match_truth(scenario.second_snapshot, Truth(NEXT_DATE, known_platforms=PLATFORMS))
 
 
 def _live_env_for(mp: pytest.MonkeyPatch, url: str) -> None:
@@ -170,6 +239,9 @@ def _live_env_for(mp: pytest.MonkeyPatch, url: str) -> None:
     mp.setenv("SOURCES__SHOPIFY__SHOPS", json.dumps(shops))
     mp.setenv("SOURCES__SHOPIFY__ACCESS_TOKENS", json.dumps({s: credentials.shopify_token(s) for s in shops}))
     mp.setenv("SOURCES__SHOPIFY__SHOP_URL_TEMPLATE", f"{url}/shopify/{{shop}}")
+    mp.setenv("SOURCES__TIKTOK_ADS__BASE_URL", f"{url}/tiktok/open_api/{credentials.TIKTOK_API_VERSION}")
+    mp.setenv("SOURCES__TIKTOK_ADS__ACCESS_TOKEN", credentials.TIKTOK_ACCESS_TOKEN)
+    mp.setenv("SOURCES__TIKTOK_ADS__ADVERTISER_IDS", json.dumps(list(credentials.TIKTOK_ADVERTISER_IDS)))
 
 
 def _digest(path: Path) -> str:

@@ -12,6 +12,14 @@ EXPECTED_RESOURCES = {
     "instagram": {"media", "account_insights_daily", "accounts"},
     "facebook_pages": {"posts", "page_insights_daily", "pages"},
     "shopify": {"shops", "orders"},
+    "ga4": {"traffic_daily"},
+    "tiktok_ads": {"advertisers", "ad_insights"},
+    "google_ads": {"ad_insights"},
+    "tiktok_organic": {"videos", "account_daily"},
+    "youtube": {"channels", "videos", "channel_daily"},
+    "x": {"tweets", "users"},
+    "linkedin_pages": {"posts", "share_statistics_daily", "follower_statistics_daily", "organizations"},
+    "pinterest": {"pins", "account_analytics_daily", "user_accounts"},
 }
 
 
@@ -46,3 +54,12 @@ def test_mode_setting_forces_the_choice(no_source_env: None, monkeypatch: pytest
     monkeypatch.setenv("SOURCES__META_ADS__ACCESS_TOKEN", "EAAB-test")
     monkeypatch.setenv("SOCIALMART__MODE", "sandbox")
     assert use_sandbox(load_settings()) is True
+
+
+def test_a_source_can_set_its_own_lookback(no_source_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    by_name = {spec.name: spec for spec in SOURCES}
+    assert by_name["ga4"].lookback_days(settings) == 3
+    assert by_name["meta_ads"].lookback_days(settings) == settings.lookback_days == 28
+    monkeypatch.setenv("SOURCES__META_ADS__LOOKBACK_DAYS", "7")
+    assert by_name["meta_ads"].lookback_days(settings) == 7

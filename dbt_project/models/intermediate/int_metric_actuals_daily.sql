@@ -1,7 +1,8 @@
 {#-
     The additive parts of every target metric, one row per day x channel x segment, for rpt_monthly_targets:
     store (revenue events by the order's channel and segment), ads (spend by the campaign's channel and segment)
-    and organic (segment null: organic activity has no audience segment). *_rows count the source rows, so the
+    and organic (segment null: organic activity has no audience segment), traffic (GA4 sessions by channel and the
+    matched campaign's segment). *_rows count the source rows, so the
     report can tell "no data" from zero. Ratios are computed in the report from the summed parts.
 -#}
 with
@@ -30,6 +31,12 @@ organic as (
 
 ),
 
+traffic as (
+
+    select * from {{ ref('int_ga4__traffic_attributed') }}
+
+),
+
 parts as (
 
     select
@@ -45,7 +52,9 @@ parts as (
         0 as engagement_denominator,
         1 as store_rows,
         0 as ad_rows,
-        0 as organic_rows
+        0 as organic_rows,
+        0 as sessions,
+        0 as traffic_rows
     from revenue_events
 
     union all
@@ -63,7 +72,9 @@ parts as (
         0 as engagement_denominator,
         0 as store_rows,
         1 as ad_rows,
-        0 as organic_rows
+        0 as organic_rows,
+        0 as sessions,
+        0 as traffic_rows
     from ad_performance
     left join campaigns
         on ad_performance.campaign_key = campaigns.campaign_key
@@ -83,8 +94,30 @@ parts as (
         engagement_denominator,
         0 as store_rows,
         0 as ad_rows,
-        1 as organic_rows
+        1 as organic_rows,
+        0 as sessions,
+        0 as traffic_rows
     from organic
+
+    union all
+
+    select
+        date_day,
+        channel,
+        segment,
+        0 as revenue,
+        0 as orders,
+        0 as new_customers,
+        0 as spend,
+        0 as followers_gained,
+        0 as engagements,
+        0 as engagement_denominator,
+        0 as store_rows,
+        0 as ad_rows,
+        0 as organic_rows,
+        sessions,
+        1 as traffic_rows
+    from traffic
 
 ),
 
@@ -103,7 +136,9 @@ aggregated as (
         sum(engagement_denominator) as engagement_denominator,
         sum(store_rows) as store_rows,
         sum(ad_rows) as ad_rows,
-        sum(organic_rows) as organic_rows
+        sum(organic_rows) as organic_rows,
+        sum(sessions) as sessions,
+        sum(traffic_rows) as traffic_rows
     from parts
     group by date_day, channel, segment
 

@@ -2,7 +2,8 @@
     Order attribution, one row per order; first match wins (docs/design.md):
     1. utm: landing_site has utm_source. Channel from seed channel_sources (utm_source x medium kind, unknown
        utm_source -> other). Campaign: utm_campaign matched to a known campaign on id, then exact name, then
-       normalised name (lowercase, only [a-z0-9]); ties go to a campaign of the utm channel, then the lowest key.
+       normalised name (lowercase, only [a-z0-9]); ties go to a campaign of the utm channel, then the lowest key
+       (macro campaign_matches, shared with the GA4 sessions).
     2. promo_code: one of the order's discount codes is in inputs/promo_codes.csv (the first listed on the order
        wins). Influencer codes -> channel influencer; campaign codes -> that campaign and its channel (the code's
        channel, else other, when the campaign is unknown). A campaign_id on an influencer code links the campaign.
@@ -83,48 +84,15 @@ utm_orders as (
     select
         order_key,
         utm_channel,
-        utm_campaign,
-        {{ normalize_name('utm_campaign') }} as utm_campaign_normalized
+        utm_campaign
     from utm_channels
     where utm_source is not null and utm_campaign is not null
 
 ),
 
-utm_campaign_candidates as (
-
-    select utm_orders.order_key, utm_orders.utm_channel, campaign_lookup.campaign_key,
-        campaign_lookup.campaign_channel, 1 as match_priority
-    from utm_orders
-    inner join campaign_lookup on utm_orders.utm_campaign = campaign_lookup.campaign_id
-
-    union all
-
-    select utm_orders.order_key, utm_orders.utm_channel, campaign_lookup.campaign_key,
-        campaign_lookup.campaign_channel, 2 as match_priority
-    from utm_orders
-    inner join campaign_lookup on utm_orders.utm_campaign = campaign_lookup.campaign_name
-
-    union all
-
-    select utm_orders.order_key, utm_orders.utm_channel, campaign_lookup.campaign_key,
-        campaign_lookup.campaign_channel, 3 as match_priority
-    from utm_orders
-    inner join campaign_lookup
-        on utm_orders.utm_campaign_normalized = campaign_lookup.campaign_name_normalized
-    where campaign_lookup.campaign_name_normalized <> ''
-
-),
-
 utm_campaign_matches as (
 
-    select
-        order_key,
-        campaign_key,
-        row_number() over (
-            partition by order_key
-            order by match_priority, case when campaign_channel = utm_channel then 0 else 1 end, campaign_key
-        ) as match_rank
-    from utm_campaign_candidates
+    {{ campaign_matches('utm_orders', 'order_key', 'utm_campaign', 'utm_channel') }}
 
 ),
 

@@ -18,6 +18,18 @@ revenue_events as (
 
 ),
 
+traffic as (
+
+    select * from {{ ref('int_ga4__traffic_attributed') }}
+
+),
+
+traffic_coverage as (
+
+    select count(*) > 0 as has_traffic_data from traffic
+
+),
+
 organic_daily as (
 
     select
@@ -33,7 +45,8 @@ organic_daily as (
         0 as clicks,
         0 as attributed_orders,
         0 as attributed_revenue,
-        0 as attributed_new_customers
+        0 as attributed_new_customers,
+        cast(null as bigint) as sessions
     from organic
     group by channel, date_day
 
@@ -54,7 +67,8 @@ ad_daily as (
         sum(clicks) as clicks,
         0 as attributed_orders,
         0 as attributed_revenue,
-        0 as attributed_new_customers
+        0 as attributed_new_customers,
+        cast(null as bigint) as sessions
     from ad_performance
     group by channel, date_day
 
@@ -75,9 +89,32 @@ revenue_daily as (
         0 as clicks,
         sum(orders) as attributed_orders,
         sum(amount) as attributed_revenue,
-        sum(new_customers) as attributed_new_customers
+        sum(new_customers) as attributed_new_customers,
+        cast(null as bigint) as sessions
     from revenue_events
     group by channel, event_date
+
+),
+
+sessions_daily as (
+
+    select
+        channel,
+        date_day,
+        0 as posts_published,
+        0 as organic_impressions,
+        0 as engagements,
+        cast(null as bigint) as followers_total,
+        cast(null as bigint) as followers_gained,
+        0 as spend,
+        0 as impressions,
+        0 as clicks,
+        0 as attributed_orders,
+        0 as attributed_revenue,
+        0 as attributed_new_customers,
+        sum(sessions) as sessions
+    from traffic
+    group by channel, date_day
 
 ),
 
@@ -96,13 +133,16 @@ combined as (
         sum(clicks) as clicks,
         sum(attributed_orders) as attributed_orders,
         sum(attributed_revenue) as attributed_revenue,
-        sum(attributed_new_customers) as attributed_new_customers
+        sum(attributed_new_customers) as attributed_new_customers,
+        sum(sessions) as sessions
     from (
         select * from organic_daily
         union all
         select * from ad_daily
         union all
         select * from revenue_daily
+        union all
+        select * from sessions_daily
     ) as unioned
     group by channel, date_day
 
@@ -121,11 +161,13 @@ final as (
         cast(spend as numeric(18, 2)) as spend,
         cast(impressions as bigint) as impressions,
         cast(clicks as bigint) as clicks,
-        cast(null as bigint) as sessions,
+        -- null when no GA4 data is loaded at all; 0 for a channel day without sessions otherwise.
+        cast(case when traffic_coverage.has_traffic_data then coalesce(sessions, 0) end as bigint) as sessions,
         cast(attributed_orders as bigint) as attributed_orders,
         cast(attributed_revenue as numeric(18, 2)) as attributed_revenue,
         cast(attributed_new_customers as bigint) as attributed_new_customers
     from combined
+    cross join traffic_coverage
 
 )
 

@@ -2,11 +2,12 @@
     Targets joined to actuals, one row per month x metric x channel x segment of raw_inputs.targets.
     channel 'all' / segment 'all' are totals. Actuals count the days before var('run_date') only.
     Metric sources: store (revenue, orders, new_customers), ads (spend; roas and cpa with store revenue/orders),
-    organic (followers_gained, engagement_rate; segment 'all' only). sessions has no source yet.
+    organic (followers_gained, engagement_rate; segment 'all' only), traffic (sessions from GA4, by channel and the
+    matched campaign's segment; conversion_rate = attributed orders / sessions).
     An actual is null ("no data") when its source has no rows in the month (for ads and organic: for that
     channel). Ratios are recomputed from the summed parts; division by zero gives null.
 -#}
-{%- set ratio_metrics = ['roas', 'cpa', 'engagement_rate'] -%}
+{%- set ratio_metrics = ['roas', 'cpa', 'engagement_rate', 'conversion_rate'] -%}
 {%- set lower_is_better = ['cpa'] -%}
 
 with
@@ -39,7 +40,9 @@ actuals_monthly as (
         sum(engagement_denominator) as engagement_denominator,
         sum(store_rows) as store_rows,
         sum(ad_rows) as ad_rows,
-        sum(organic_rows) as organic_rows
+        sum(organic_rows) as organic_rows,
+        sum(sessions) as sessions,
+        sum(traffic_rows) as traffic_rows
     from actuals_daily
     group by cast({{ dbt.date_trunc('month', 'date_day') }} as date), channel, segment
 
@@ -58,7 +61,8 @@ target_parts as (
         sum(actuals_monthly.spend) as spend,
         sum(actuals_monthly.followers_gained) as followers_gained,
         sum(actuals_monthly.engagements) as engagements,
-        sum(actuals_monthly.engagement_denominator) as engagement_denominator
+        sum(actuals_monthly.engagement_denominator) as engagement_denominator,
+        sum(actuals_monthly.sessions) as sessions
     from targets
     left join actuals_monthly
         on actuals_monthly.month_start = targets.target_month
@@ -89,7 +93,8 @@ store_coverage as (
 
     select
         month_start,
-        sum(store_rows) > 0 as has_store_data
+        sum(store_rows) > 0 as has_store_data,
+        sum(traffic_rows) > 0 as has_traffic_data
     from actuals_monthly
     group by month_start
 
@@ -117,6 +122,10 @@ actuals as (
                 then {{ safe_divide('target_parts.spend', 'target_parts.orders') }} end
             when 'followers_gained' then case when source_coverage.has_organic_data
                 then cast(target_parts.followers_gained as double precision) end
+            when 'sessions' then case when store_coverage.has_traffic_data
+                then cast(coalesce(target_parts.sessions, 0) as double precision) end
+            when 'conversion_rate' then case when store_coverage.has_store_data and store_coverage.has_traffic_data
+                then {{ safe_divide('coalesce(target_parts.orders, 0)', 'target_parts.sessions') }} end
             when 'engagement_rate' then case when source_coverage.has_organic_data
                 then {{ safe_divide('target_parts.engagements', 'target_parts.engagement_denominator') }} end
         end as actual

@@ -9,7 +9,13 @@ with
 staging as (
 
     select currency_code, sum(spend_local) as spend_local, count(*) as n_rows
-    from {{ ref('stg_meta_ads__ad_insights') }}
+    from (
+        select currency_code, spend_local from {{ ref('stg_meta_ads__ad_insights') }}
+        union all
+        select currency_code, spend_local from {{ ref('stg_tiktok_ads__ad_insights') }}
+        union all
+        select currency_code, spend_local from {{ ref('stg_google_ads__ad_insights') }}
+    ) as ad_staging
     group by currency_code
 
 ),

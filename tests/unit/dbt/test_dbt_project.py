@@ -44,6 +44,16 @@ def _insight(
     )
 
 
+def _traffic(
+    day: str, source: str, medium: str, campaign: str, campaign_id: str | None, sessions: int, purchases: int = 0,
+    revenue: str = "0",
+) -> tuple[Any, ...]:
+    return (
+        "412345678", day, source, medium, campaign, campaign_id or "(not set)", sessions, float(purchases), purchases,
+        Decimal(revenue), "USD", "America/New_York",
+    )
+
+
 RAW_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     "raw_meta_ads.ad_insights": (
         META_INSIGHT_COLUMNS,
@@ -130,6 +140,23 @@ RAW_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             ("northwind-us", 1, 9002, 90022, "2025-03-04 02:00:00+00", 101, 1, Decimal("10.00"), Decimal("0")),
         ],
     ),
+    "raw_ga4.traffic_daily": (
+        "property_id varchar, date date, session_source varchar, session_medium varchar, "
+        "session_campaign_name varchar, session_campaign_id varchar, sessions bigint, key_events double, "
+        "ecommerce_purchases bigint, purchase_revenue decimal(18,2), currency_code varchar, property_timezone varchar",
+        [
+            # Campaign 111 by its id (name does not match anything), on two sources (one channel: meta).
+            _traffic("2025-03-01", "facebook", "paid_social", "whatever", "111", 40, 1, "100.00"),
+            _traffic("2025-03-01", "Instagram", "paid_social", "spring-drop_genz_conv_us_202503", None, 10),
+            # Campaign 222 by its normalised name.
+            _traffic("2025-03-01", "ig", "paid", "Summer Sale Millennial Conv EU 202503", None, 7),
+            _traffic("2025-03-02", "(direct)", "(none)", "(direct)", None, 100, 2, "80.00"),
+            _traffic("2025-03-03", "google", "organic", "(organic)", None, 50),
+            _traffic("2025-03-04", "instagram", "social", "linkinbio", None, 8, 1, "40.00"),
+            # On the run date: not in the report's actuals.
+            _traffic("2025-03-05", "(direct)", "(none)", "(direct)", None, 1000),
+        ],
+    ),
     "raw_inputs.fx_rates": (
         "rate_date date, base_currency varchar, quote_currency varchar, rate decimal(18,8)",
         [("2025-02-28", "EUR", "USD", Decimal("1.05")), ("2025-03-03", "EUR", "USD", Decimal("1.10")),
@@ -189,6 +216,7 @@ TARGETS = [
     ("2025-03-01", "roas", "all", "all", 1.0),
     ("2025-03-01", "cpa", "meta", "all", 50.0),
     ("2025-03-01", "sessions", "all", "all", 100.0),
+    ("2025-03-01", "conversion_rate", "all", "all", 0.05),
     ("2025-03-01", "followers_gained", "instagram", "all", 120.0),
     ("2025-03-01", "engagement_rate", "all", "all", 0.1),
     ("2025-02-01", "revenue", "all", "all", 500.0),
@@ -450,11 +478,29 @@ def test_monthly_targets(dbt_build: DbtBuild) -> None:
     cpa = row("2025-03-01", "cpa", "meta")
     assert cpa[0] == pytest.approx(spend / 3) and cpa[3] == pytest.approx(cpa[0])  # ratio: projection = actual
     assert cpa[4] == pytest.approx(50 / (spend / 3)) and cpa[5] == "off_track"
-    assert row("2025-03-01", "sessions")[5] == "no_data"
+    sessions = row("2025-03-01", "sessions")
+    assert sessions[0] == 215 and sessions[3] == pytest.approx(215 / 4 * 31) and sessions[5] == "on_track"
+    conversion = row("2025-03-01", "conversion_rate")  # 7 orders / 215 sessions; a ratio: projection = actual
+    assert conversion[0] == pytest.approx(7 / 215) and conversion[3] == conversion[0] and conversion[5] == "off_track"
     followers = row("2025-03-01", "followers_gained", "instagram")
     assert followers[0] == 14 and followers[5] == "at_risk"  # 14 / 4 x 31 / 120 = 0.904
     assert row("2025-03-01", "engagement_rate")[0] == pytest.approx(230 / 2000)
     assert row("2025-02-01", "revenue")[1:] == (28, 28, None, None, "no_data", True)
+
+
+def test_sessions_by_channel_and_campaign(dbt_build: DbtBuild) -> None:
+    channels = dbt_build.query(
+        "select channel, sum(sessions) from marts.fct_channel_daily where date_day < '2025-03-05' "
+        "group by channel having sum(sessions) > 0 order by channel"
+    )
+    assert channels == [("google", 50), ("instagram", 8), ("meta", 57), ("other", 100)]
+    campaigns = dbt_build.query(
+        "select campaign_key, date_day, sessions from marts.fct_campaign_performance_daily "
+        "where sessions > 0 order by campaign_key, date_day"
+    )
+    assert campaigns == [("meta:111", date(2025, 3, 1), 50), ("meta:222", date(2025, 3, 1), 7)]
+    # Ad days without sessions get 0 (GA4 is loaded), not null.
+    assert dbt_build.query("select count(*) from marts.fct_campaign_performance_daily where sessions is null") == [(0,)]
 
 
 def test_integrity_totals(dbt_build: DbtBuild) -> None:

@@ -281,3 +281,32 @@ def test_file_is_closed_after_the_gate(warehouse, params: GateParams) -> None:
 def test_missing_file_raises(tmp_path: Path, params: GateParams) -> None:
     with pytest.raises(FileNotFoundError, match=r"nope\.duckdb"):
         run_gate(tmp_path / "nope.duckdb", params)
+
+
+TIKTOK_SQL = (
+    "CREATE SCHEMA raw_tiktok_ads",
+    "CREATE TABLE raw_tiktok_ads.ad_insights AS SELECT '7001' AS advertiser_id, 'USD' AS advertiser_currency, "
+    "'t' || d AS ad_id, DATE '2025-03-06' - CAST(d AS INTEGER) AS stat_date, "
+    "CAST(5 + d AS DECIMAL(18, 2)) AS spend FROM range(1, 4) t(d)",
+    "INSERT INTO marts.fct_ad_performance_daily SELECT stat_date, 'tiktok', advertiser_id, ad_id, "
+    "advertiser_currency, spend, spend, 100, 1 FROM raw_tiktok_ads.ad_insights",
+)
+
+
+def test_spend_reconciles_per_platform(warehouse, params: GateParams) -> None:
+    assert run_gate(warehouse(*TIKTOK_SQL), params).success
+
+    # TikTok spend moved onto a Meta row: the USD total is unchanged, but each platform is off.
+    moved = warehouse(
+        *TIKTOK_SQL,
+        "UPDATE marts.fct_ad_performance_daily SET spend_local = spend_local - 1 WHERE ad_id = 't1'",
+        "UPDATE marts.fct_ad_performance_daily SET spend_local = spend_local + 1 "
+        "WHERE ad_id = 'ad1' AND account_id = '1001' AND date_day = DATE '2025-03-05'",
+    )
+    result = run_gate(moved, params)
+    assert failed(result) == {"reconcile_spend.marts.fct_ad_performance_daily"}
+    samples = check(result, "reconcile_spend.marts.fct_ad_performance_daily").samples
+    assert {(s["platform"], s["currency_code"]) for s in samples} == {("meta", "USD"), ("tiktok", "USD")}
+
+    only_tiktok = run_gate(moved, replace(params, spend_reconciliation_platform="tiktok"))
+    assert failed(only_tiktok) == {"reconcile_spend.marts.fct_ad_performance_daily"}

@@ -197,3 +197,48 @@ def test_truth_uses_restated_values_at_its_run_date() -> None:
     early_day = sum(early.world.seen_ad(r).spend_cents for r in early.world.ad_days_for("1001") if r.day == day)
     final_day = sum(r.spend_cents for r in late.world.ad_days_for("1001") if r.day == day)
     assert early_day < final_day and early_day >= final_day * 98 // 100 - 10
+
+
+def test_organic_api_covers_every_platform(small_truth) -> None:
+    from sandbox.truth import ORGANIC_PLATFORMS
+
+    last = SMALL_AS_OF - timedelta(days=1)
+    for platform in ORGANIC_PLATFORMS:
+        assert small_truth.posts_published(platform, "2025-03") > 0
+        assert small_truth.organic_impressions(platform, "2025-03") > small_truth.engagements(platform, "2025-03") > 0
+        assert small_truth.followers_gained(platform, "2025-03") > 0
+        assert small_truth.followers_total(platform, last) > 0
+        assert small_truth.posts_published(platform) == sum(
+            small_truth.posts_published(platform, m) for m in small_truth.months()
+        )
+    with pytest.raises(KeyError):
+        small_truth.posts_published("myspace", "2025-03")
+
+
+def test_instagram_and_facebook_organic_truth_from_the_world() -> None:
+    """Final lifetime metrics once every post of the month is a week old; grown (smaller) values before."""
+    early, late = Truth(date(2025, 4, 2)), Truth(date(2025, 5, 1))
+    media = [m for m in late.world.ig_media if m.published_at.astimezone(NY).strftime("%Y-%m") == "2025-03"]
+    posts = [p for p in late.world.fb_posts if p.published_at.astimezone(NY).strftime("%Y-%m") == "2025-03"]
+    assert late.posts_published("instagram", "2025-03") == early.posts_published("instagram", "2025-03") == len(media)
+    assert late.organic_impressions("instagram", "2025-03") == sum(m.views for m in media)
+    assert late.engagements("instagram", "2025-03") == sum(
+        m.like_count + m.comments_count + m.shares + m.saved for m in media
+    )
+    assert late.posts_published("facebook", "2025-03") == early.posts_published("facebook", "2025-03") == len(posts)
+    assert late.organic_impressions("facebook", "2025-03") == sum(p.impressions for p in posts)
+    assert late.engagements("facebook", "2025-03") == sum(
+        sum(p.reactions) + p.comments + p.shares + p.clicks for p in posts
+    )
+    for platform in ("instagram", "facebook"):
+        assert early.engagements(platform, "2025-03") < late.engagements(platform, "2025-03")
+        assert early.organic_impressions(platform, "2025-03") < late.organic_impressions(platform, "2025-03")
+
+
+def test_ad_impressions_and_clicks(small_truth) -> None:
+    rows = [
+        r for r in small_truth.world.ad_days if r.campaign.platform == "meta" and r.day.strftime("%Y-%m") == "2025-03"
+    ]
+    assert small_truth.impressions("meta", "2025-03") == sum(r.impressions for r in rows) > 0
+    assert small_truth.clicks("meta", "2025-03") == sum(r.clicks for r in rows) > 0
+    assert small_truth.clicks("meta") == sum(small_truth.clicks("meta", m) for m in small_truth.months())

@@ -83,12 +83,13 @@ def test_campaign_schedule() -> None:
     campaigns = [c for m in range(36) for c in campaigns_for_month(m)]
     for m in range(36):
         month = campaigns_for_month(m)
-        assert [c.platform for c in month] == ["meta", "meta", "meta", "tiktok"]
-        assert {c.account_id for c in month} <= {"1001", "1002", "7001"}
+        assert [c.platform for c in month] == ["meta", "meta", "meta", "tiktok", "google"]
+        assert {c.account_id for c in month} <= {"1001", "1002", "7001", "1234567890"}
     meta = [c for c in campaigns if c.platform == "meta"]
     assert [c.account_id for c in meta[:4]] == ["1001", "1002", "1001", "1002"]
     for c in campaigns:
-        assert 45 <= (c.end - c.launch).days + 1 <= 75
+        flight = (c.end - c.launch).days + 1
+        assert 60 <= flight <= 90 if c.platform == "google" else 45 <= flight <= 75
         assert len({a.adset_id for a in c.ads}) == 2 and len(c.ads) == 4
         assert c.campaign_id.isdigit() and c.segment in ("genz", "millennial", "parents")
         if c.platform == "meta":

@@ -1,0 +1,249 @@
+"""TikTok Ads: the API client (envelope codes, retries, paging), row shaping and Arrow schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+import pyarrow as pa
+import requests
+
+from sources.common.arrow import MONEY, ColumnBuffer, field
+from sources.common.cursors import Chunk
+from sources.common.dates import day_windows
+from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
+from sources.common.http import ApiClient, ErrorInfo
+from sources.common.parallel import stream_parallel
+from sources.tiktok_ads import settings
+
+ADVERTISERS_SCHEMA = pa.schema(
+    [
+        field("advertiser_id", pa.string(), nullable=False),
+        field("name", pa.string()),
+        field("currency", pa.string()),
+        field("timezone", pa.string()),
+    ]
+)
+
+AD_INSIGHTS_SCHEMA = pa.schema(
+    [
+        field("advertiser_id", pa.string(), nullable=False),
+        field("advertiser_currency", pa.string()),
+        field("advertiser_timezone", pa.string()),
+        field("campaign_id", pa.string()),
+        field("campaign_name", pa.string()),
+        field("adgroup_id", pa.string()),
+        field("adgroup_name", pa.string()),
+        field("ad_id", pa.string(), nullable=False),
+        field("ad_name", pa.string()),
+        field("stat_date", pa.date32(), nullable=False),
+        field("spend", MONEY),
+        field("impressions", pa.int64()),
+        field("clicks", pa.int64()),
+        field("reach", pa.int64()),
+        field("conversion", pa.int64()),
+        field("complete_payment", pa.int64()),
+        field("total_complete_payment_rate", MONEY),
+        field("video_play_actions", pa.int64()),
+    ]
+)
+
+
+def _envelope(response: requests.Response | None) -> dict[str, Any]:
+    """The decoded `{"code", "message", "request_id", "data"}` body, or {} when it is not one."""
+    if response is None:
+        return {}
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) and "code" in body else {}
+
+
+def is_tiktok_retryable(response: requests.Response | None, exception: BaseException | None) -> bool:
+    """Retry predicate: TikTok signals rate limits (40100) and system errors (50000) inside HTTP 200 bodies."""
+    return _envelope(response).get("code") in settings.RETRY_CODES
+
+
+def explain(code: Any, message: str) -> ErrorInfo:
+    """What a non-zero TikTok code means, and what to do about it."""
+    if code in settings.AUTH_CODES:
+        hint = (
+            "access token expired, revoked or missing: re-authorize the app in TikTok for Business to get a new "
+            f"long-term token and set {settings.TOKEN_SETTING}"
+        )
+        return ErrorInfo(message=message, code=code, hint=hint, auth=True)
+    if code in settings.PERMISSION_CODES:
+        hint = (
+            "the token has no access to this advertiser: authorize it, or set another token in "
+            f"{settings.TOKEN_SETTING}"
+        )
+        return ErrorInfo(message=message, code=code, hint=hint, auth=True)
+    if code in settings.RETRY_CODES:
+        return ErrorInfo(
+            message=message, code=code, hint="TikTok is rate limiting or failing after retries: rerun later"
+        )
+    if code == 40002:
+        return ErrorInfo(message=message, code=code, hint="invalid parameter: check advertiser_ids and base_url")
+    return ErrorInfo(message=message, code=code, hint="see TikTok API for Business return codes")
+
+
+def tiktok_error_info(response: requests.Response) -> ErrorInfo:
+    """Explain an HTTP error response (4xx/5xx), whose body may still be a TikTok envelope."""
+    body = _envelope(response)
+    if not body:
+        return ErrorInfo(message=response.text[:300] or response.reason or "no response body")
+    return explain(body.get("code"), _message(body))
+
+
+def _message(body: Mapping[str, Any]) -> str:
+    message = str(body.get("message") or "no message")
+    if body.get("request_id"):
+        message += f" (request_id {body['request_id']})"
+    return message
+
+
+class TikTokClient:
+    """GETs TikTok API for Business endpoints with the `Access-Token` header; unwraps the envelope."""
+
+    def __init__(self, base_url: str, access_token: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._secrets = [access_token]
+        self.api = ApiClient(
+            settings.SOURCE_NAME,
+            error_parser=tiktok_error_info,
+            headers={settings.TOKEN_HEADER: access_token},
+            retry_condition=is_tiktok_retryable,
+            secrets=[access_token],
+        )
+
+    def get(self, path: str, params: Mapping[str, Any], *, account: str | None = None) -> dict[str, Any]:
+        """GET `{base_url}/{path}`; return `data`, or raise when the envelope's code is not 0."""
+        endpoint = f"/{path.lstrip('/')}"
+        body = self.api.get_json(f"{self.base_url}{endpoint}", params=params, account=account, endpoint=endpoint)
+        code = body.get("code") if isinstance(body, dict) else None
+        if code == settings.CODE_OK:
+            return body.get("data") or {}
+        info = explain(code, _message(body) if isinstance(body, dict) else repr(body)[:200])
+        cls = SourceAuthError if info.auth else SourceApiError
+        raise cls(
+            settings.SOURCE_NAME,
+            account=account,
+            endpoint=endpoint,
+            status=200,
+            code=code,
+            platform_message=mask_secrets(info.message, self._secrets),
+            hint=info.hint,
+        )
+
+    def report_pages(self, params: Mapping[str, Any], *, account: str) -> Iterator[list[dict[str, Any]]]:
+        """Yield the `list` of each page of a report, from page 1 to `page_info.total_page`."""
+        page = 1
+        while True:
+            data = self.get(settings.REPORT_PATH, {**params, "page": page}, account=account)
+            yield list(data.get("list") or [])
+            total_page = int((data.get("page_info") or {}).get("total_page") or 0)
+            if page >= total_page:
+                return
+            page += 1
+
+
+class AdvertiserDirectory:
+    """Reads each advertiser once (`GET /advertiser/info/`) and shares it between resources."""
+
+    def __init__(self, client: TikTokClient) -> None:
+        self._client = client
+        self._advertisers: dict[str, dict[str, Any]] = {}
+
+    def get(self, advertiser_id: str) -> dict[str, Any]:
+        """The advertiser's `advertiser_id`, `name`, `currency`, `timezone` (IANA)."""
+        if advertiser_id not in self._advertisers:
+            params = {
+                "advertiser_ids": json.dumps([advertiser_id]),
+                "fields": json.dumps(list(settings.ADVERTISER_FIELDS)),
+            }
+            data = self._client.get(settings.ADVERTISER_INFO_PATH, params, account=advertiser_id)
+            rows = [r for r in data.get("list") or [] if str(r.get("advertiser_id")) == advertiser_id]
+            info = rows[0] if rows else {}
+            self._advertisers[advertiser_id] = {
+                "advertiser_id": advertiser_id,
+                "name": info.get("name"),
+                "currency": info.get("currency"),
+                "timezone": info.get("timezone") or info.get("display_timezone"),
+            }
+        return self._advertisers[advertiser_id]
+
+
+def to_int(value: Any) -> int | None:
+    """TikTok metrics come as strings ("1234"); empty or "-" means unknown."""
+    if value is None or value in ("", "-"):
+        return None
+    return int(float(str(value)))
+
+
+def report_row(raw: Mapping[str, Any], advertiser: Mapping[str, Any]) -> dict[str, Any]:
+    """Shape one report row (`dimensions` + `metrics`) to the `ad_insights` raw contract."""
+    dims, metrics = raw.get("dimensions") or {}, raw.get("metrics") or {}
+    return {
+        "advertiser_id": advertiser["advertiser_id"],
+        "advertiser_currency": advertiser.get("currency"),
+        "advertiser_timezone": advertiser.get("timezone"),
+        "campaign_id": metrics.get("campaign_id"),
+        "campaign_name": metrics.get("campaign_name"),
+        "adgroup_id": metrics.get("adgroup_id"),
+        "adgroup_name": metrics.get("adgroup_name"),
+        "ad_id": str(dims["ad_id"]),
+        "ad_name": metrics.get("ad_name"),
+        "stat_date": dt.date.fromisoformat(str(dims["stat_time_day"])[:10]),
+        "spend": metrics.get("spend") or "0",
+        "impressions": to_int(metrics.get("impressions")),
+        "clicks": to_int(metrics.get("clicks")),
+        "reach": to_int(metrics.get("reach")),
+        "conversion": to_int(metrics.get("conversion")),
+        "complete_payment": to_int(metrics.get("complete_payment")),
+        "total_complete_payment_rate": metrics.get("total_complete_payment_rate") or "0",
+        "video_play_actions": to_int(metrics.get("video_play_actions")),
+    }
+
+
+def report_params(advertiser_id: str, since: dt.date, until: dt.date) -> dict[str, Any]:
+    """Query of one synchronous daily AUCTION_AD report over [since, until] (list values JSON-encoded)."""
+    return {
+        "advertiser_id": advertiser_id,
+        "report_type": settings.REPORT_TYPE,
+        "data_level": settings.DATA_LEVEL,
+        "dimensions": json.dumps(list(settings.DIMENSIONS)),
+        "metrics": json.dumps(list(settings.METRICS)),
+        "start_date": since.isoformat(),
+        "end_date": until.isoformat(),
+        "page_size": settings.PAGE_SIZE,
+    }
+
+
+def window_chunk(
+    client: TikTokClient, advertiser: Mapping[str, Any], since: dt.date, until: dt.date
+) -> Iterator[Chunk]:
+    """Read every page of an advertiser's report for [since, until] into one table."""
+    advertiser_id = advertiser["advertiser_id"]
+    buffer = ColumnBuffer(AD_INSIGHTS_SCHEMA)
+    for page in client.report_pages(report_params(advertiser_id, since, until), account=advertiser_id):
+        buffer.extend(report_row(raw, advertiser) for raw in page)
+    yield Chunk(advertiser_id, buffer.flush() if len(buffer) else None, read_through=until)
+
+
+def insights_chunks(
+    client: TikTokClient,
+    advertisers: Sequence[tuple[Mapping[str, Any], dt.date]],
+    until: dt.date,
+    workers: int = settings.MAX_WORKERS,
+) -> Iterator[Chunk]:
+    """Reports of each (advertiser, since) from `since` to `until`, in 30-day windows fetched concurrently."""
+    producers = [
+        partial(window_chunk, client, advertiser, first, last)
+        for advertiser, since in advertisers
+        for first, last in day_windows(since, until, settings.WINDOW_DAYS)
+    ]
+    yield from stream_parallel(producers, workers, name=settings.SOURCE_NAME)

@@ -1,0 +1,169 @@
+"""Pinterest connector against the sandbox Pinterest API v5 replica."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from sandbox import credentials
+from sandbox.faults import Faults
+from sandbox.pinterest_api import PinterestApi
+from sandbox.pinterest_social import PIN_USER_ID, pins_before
+from sandbox.server import SandboxServer
+from sandbox.truth import Truth
+from sources.common import SourceAuthError, find_source_error, rows_extracted
+from sources.pinterest import pinterest_source
+from sources.pinterest import settings as pin_settings
+
+DATASET = "raw_pinterest"
+MONTHLY_PINS = (
+    f"select strftime(timezone('America/New_York', created_at), '%Y-%m'), count(*) from {DATASET}.pins group by 1"
+)
+MONTHLY_ANALYTICS = (
+    "select strftime(date, '%Y-%m'), sum(impression), sum(save + pin_click + outbound_click) "
+    f"from {DATASET}.account_analytics_daily group by 1"
+)
+
+
+def pin_kwargs(helpers: Any, server: SandboxServer, **overrides: Any) -> dict[str, Any]:
+    """Arguments of the source pointed at `server`, as the flow passes them."""
+    kwargs = {
+        "access_token": credentials.PINTEREST_ACCESS_TOKEN,
+        "base_url": f"{server.url}/pinterest/v5",
+        "start_date": helpers.START_DATE,
+        "end_date": helpers.end_date_for(server),
+        "lookback_days": helpers.LOOKBACK_DAYS,
+    }
+    return {**kwargs, **overrides}
+
+
+def expected(as_of: dt.date) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    truth = Truth(as_of)
+    months = truth.months()
+    pins = {m: truth.posts_published("pinterest", m) for m in months if truth.posts_published("pinterest", m)}
+    analytics = {m: (truth.organic_impressions("pinterest", m), truth.engagements("pinterest", m)) for m in months}
+    return pins, {m: v for m, v in analytics.items() if v[0]}
+
+
+def loaded(helpers: Any, db: Path) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    pins = dict(helpers.query(db, MONTHLY_PINS))
+    analytics = {m: (imp, eng) for m, imp, eng in helpers.query(db, MONTHLY_ANALYTICS)}
+    return pins, analytics
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, helpers: Any) -> dict[str, Any]:
+    """One first run at AS_OF with small pages."""
+    base = tmp_path_factory.mktemp("pinterest_first")
+    db = base / "warehouse.duckdb"
+    pipeline = helpers.new_pipeline(db, DATASET, base / "pipelines")
+    before = helpers.count_requests(sandbox, "/pinterest/v5/pins")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pin_settings, "PAGE_SIZE", 10)
+    try:
+        pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox)))
+    finally:
+        patch.undo()
+    return {
+        "db": db,
+        "extracted": rows_extracted(pipeline),
+        "pin_requests": helpers.count_requests(sandbox, "/pinterest/v5/pins") - before,
+    }
+
+
+def test_full_load_equals_truth_per_month(first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any) -> None:
+    assert loaded(helpers, first_run["db"]) == expected(sandbox.as_of)
+    n_pins = len(pins_before(sandbox.world.cutoff))
+    assert first_run["extracted"]["pins"] == n_pins and first_run["pin_requests"] >= n_pins // 10
+    last_day = sandbox.as_of - dt.timedelta(days=1)
+    assert helpers.query(
+        first_run["db"], f"select account_id, follower_count, snapshot_date from {DATASET}.user_accounts"
+    ) == [(PIN_USER_ID, Truth(sandbox.as_of).followers_total("pinterest", last_day), sandbox.as_of)]
+    [(status,)] = helpers.query(
+        first_run["db"], f"select data_status from {DATASET}.account_analytics_daily where date = '{last_day}'"
+    )
+    assert status == "ESTIMATE"
+
+
+def test_raw_contract_types(first_run: dict[str, Any], helpers: Any) -> None:
+    types = dict(
+        helpers.query(
+            first_run["db"],
+            "select column_name, data_type from information_schema.columns "
+            f"where table_schema = '{DATASET}' and table_name = 'account_analytics_daily'",
+        )
+    )
+    assert types["date"] == "DATE" and types["impression"] == "BIGINT" and types["account_id"] == "VARCHAR"
+
+
+def test_second_run_rereads_lookback_and_replaces_estimates(
+    first_run: dict[str, Any],
+    sandbox: SandboxServer,
+    sandbox_next: SandboxServer,
+    helpers: Any,
+    tmp_path: Path,
+) -> None:
+    db = helpers.copy_db(first_run["db"], tmp_path)
+    pipeline = helpers.new_pipeline(db, DATASET, tmp_path / "pipelines")
+    pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox_next)))
+    extracted = rows_extracted(pipeline)
+    assert extracted["account_analytics_daily"] == helpers.LOOKBACK_DAYS + 2  # look-back + last day + new day
+    since = sandbox.world.cutoff - dt.timedelta(days=helpers.LOOKBACK_DAYS)
+    assert extracted["pins"] == sum(1 for p in pins_before(sandbox_next.world.cutoff) if p.created_at >= since)
+    assert loaded(helpers, db) == expected(sandbox_next.as_of)
+    [(estimates,)] = helpers.query(
+        db, f"select count(*) from {DATASET}.account_analytics_daily where data_status = 'ESTIMATE'"
+    )
+    assert estimates == 1
+    [(snapshots,)] = helpers.query(db, f"select count(*) from {DATASET}.user_accounts")
+    assert snapshots == 2
+
+
+def test_429_with_retry_after_and_5xx_are_retried(faulty_sandbox: Any, helpers: Any, tmp_path: Path) -> None:
+    server = faulty_sandbox(
+        Faults(
+            rate_limit_first_n={"pin_pins": 1, "pin_account": 1},
+            server_errors_first_n={"pin_analytics": 3},
+            retry_after_seconds=1.0,
+        )
+    )
+    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
+    started = time.perf_counter()
+    pipeline.run(pinterest_source(**pin_kwargs(helpers, server)))
+    assert time.perf_counter() - started >= 1.0
+    assert loaded(helpers, tmp_path / "w.duckdb") == expected(server.as_of)
+
+
+def test_expired_token_gives_clear_error_without_the_token(
+    sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    token = "pina_expired-pinterest-token-123456"
+    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
+    with pytest.raises(PipelineStepFailed) as raised:
+        pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox, access_token=token)))
+    error = find_source_error(raised.value)
+    assert isinstance(error, SourceAuthError)
+    message = str(error)
+    assert message.startswith("pinterest: GET /user_account") and "HTTP 401" in message and "code 2" in message
+    assert "Authentication failed." in message and "set sources.pinterest.access_token" in message
+    assert token not in "".join(traceback.format_exception(raised.value))
+
+
+def test_unexpected_new_fields_do_not_break_the_load(
+    sandbox: SandboxServer, helpers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin = PinterestApi._pin
+
+    def pin_plus(self: PinterestApi, p: Any) -> dict[str, Any]:
+        return {**pin(self, p), "creative_type": "REGULAR", "pin_metrics": {"90d": {"impression": 1}}}
+
+    monkeypatch.setattr(PinterestApi, "_pin", pin_plus)
+    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
+    pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox)))
+    assert loaded(helpers, tmp_path / "w.duckdb") == expected(sandbox.as_of)

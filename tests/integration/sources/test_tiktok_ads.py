@@ -1,0 +1,243 @@
+"""TikTok Ads connector against the sandbox TikTok API for Business replica."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import traceback
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+import requests
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from sandbox import credentials
+from sandbox.faults import Faults
+from sandbox.server import SandboxServer
+from sandbox.truth import Truth
+from sources.common import SourceAuthError, find_source_error, rows_extracted
+from sources.tiktok_ads import helpers as tiktok_helpers
+from sources.tiktok_ads import settings as tiktok_settings
+from sources.tiktok_ads import tiktok_ads_source
+from sources.tiktok_ads.helpers import is_tiktok_retryable
+
+DATASET = "raw_tiktok_ads"
+ADVERTISER = credentials.TIKTOK_ADVERTISER_ID
+
+Row = tuple[Decimal, int, Decimal, int]
+
+
+def tiktok_kwargs(helpers: Any, server: SandboxServer, **overrides: Any) -> dict[str, Any]:
+    """Arguments of the source pointed at `server`, as the flow passes them."""
+    kwargs = {
+        "advertiser_ids": list(credentials.TIKTOK_ADVERTISER_IDS),
+        "access_token": credentials.TIKTOK_ACCESS_TOKEN,
+        "base_url": f"{server.url}/tiktok/open_api/{credentials.TIKTOK_API_VERSION}",
+        "start_date": helpers.START_DATE,
+        "end_date": helpers.end_date_for(server),
+        "lookback_days": helpers.LOOKBACK_DAYS,
+    }
+    return {**kwargs, **overrides}
+
+
+def world_rows(server: SandboxServer) -> dict[tuple[str, str, dt.date], Row]:
+    """(advertiser, ad, day) -> (spend, purchases, purchase value, impressions) as reported at the server's as_of."""
+    out = {}
+    for row in server.world.ad_days_for(ADVERTISER):
+        seen = server.world.seen_ad(row)
+        value = Decimal(seen.purchase_value_cents) / 100
+        out[(ADVERTISER, row.ad.ad_id, row.day)] = (
+            Decimal(seen.spend_cents) / 100,
+            seen.purchases,
+            value,
+            row.impressions,
+        )
+    return out
+
+
+def loaded_rows(helpers: Any, db: Path) -> dict[tuple[str, str, dt.date], Row]:
+    rows = helpers.query(
+        db,
+        "select advertiser_id, ad_id, stat_date, spend, complete_payment, total_complete_payment_rate, impressions "
+        f"from {DATASET}.ad_insights",
+    )
+    return {(a, ad, d): (spend, n, value, imp) for a, ad, d, spend, n, value, imp in rows}
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, helpers: Any) -> dict[str, Any]:
+    """One first run at AS_OF with small pages (so that every 30-day window needs several pages)."""
+    base = tmp_path_factory.mktemp("tiktok_first")
+    db = base / "warehouse.duckdb"
+    pipeline = helpers.new_pipeline(db, DATASET, base / "pipelines")
+    before = helpers.count_requests(sandbox, "/report/integrated/get")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(tiktok_settings, "PAGE_SIZE", 20)
+    try:
+        pipeline.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox)))
+    finally:
+        patch.undo()
+    return {
+        "db": db,
+        "extracted": rows_extracted(pipeline),
+        "report_requests": helpers.count_requests(sandbox, "/report/integrated/get") - before,
+    }
+
+
+def test_first_run_pages_through_every_row(first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any) -> None:
+    expected = world_rows(sandbox)
+    assert loaded_rows(helpers, first_run["db"]) == expected
+    assert first_run["extracted"]["ad_insights"] == len(expected)
+    assert first_run["report_requests"] >= len(expected) // 20
+    advertisers = helpers.query(
+        first_run["db"], f"select advertiser_id, name, currency, timezone from {DATASET}.advertisers"
+    )
+    assert advertisers == [("7001", "Northwind Threads TikTok", "USD", "America/New_York")]
+    [(currency, timezone, names)] = helpers.query(
+        first_run["db"],
+        "select max(advertiser_currency), max(advertiser_timezone), count(distinct campaign_name) "
+        f"from {DATASET}.ad_insights",
+    )
+    assert (currency, timezone) == ("USD", "America/New_York") and names > 0
+
+
+def test_full_load_equals_truth_spend_per_month(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any
+) -> None:
+    truth = Truth(sandbox.as_of, known_platforms=("meta", "tiktok"))
+    loaded = dict(
+        helpers.query(
+            first_run["db"],
+            f"select strftime(stat_date, '%Y-%m'), sum(spend) from {DATASET}.ad_insights group by 1",
+        )
+    )
+    assert loaded, "no TikTok spend loaded"
+    assert loaded == {month: truth.spend_local(ADVERTISER, month) for month in loaded}
+    assert sum(loaded.values()) == truth.spend_local(ADVERTISER)
+
+
+def test_raw_contract_types(first_run: dict[str, Any], helpers: Any) -> None:
+    types = dict(
+        helpers.query(
+            first_run["db"],
+            "select column_name, data_type from information_schema.columns "
+            f"where table_schema = '{DATASET}' and table_name = 'ad_insights'",
+        )
+    )
+    assert types["spend"] == "DECIMAL(18,2)" and types["total_complete_payment_rate"] == "DECIMAL(18,2)"
+    assert types["stat_date"] == "DATE" and types["impressions"] == "BIGINT"
+    assert {"_dlt_load_id", "_dlt_id"} <= set(types)
+
+
+def test_second_run_rereads_lookback_and_merges_restatements(
+    first_run: dict[str, Any],
+    sandbox: SandboxServer,
+    sandbox_next: SandboxServer,
+    helpers: Any,
+    tmp_path: Path,
+) -> None:
+    db = helpers.copy_db(first_run["db"], tmp_path)
+    pipeline = helpers.new_pipeline(db, DATASET, tmp_path / "pipelines")
+    pipeline.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox_next)))
+
+    last_read = sandbox.as_of - dt.timedelta(days=1)
+    since = last_read - dt.timedelta(days=helpers.LOOKBACK_DAYS)
+    expected = world_rows(sandbox_next)
+    window = [key for key in expected if key[2] >= since]
+    assert rows_extracted(pipeline)["ad_insights"] == len(window)
+    assert 0 < len(window) < len(expected)
+    assert any(key[2] == sandbox_next.as_of - dt.timedelta(days=1) for key in window), "the new day is read"
+    assert loaded_rows(helpers, db) == expected
+    restated = [k for k, v in world_rows(sandbox).items() if expected[k] != v]
+    assert restated, "the sandbox should restate recent days"
+
+
+def test_http_429_and_5xx_are_retried_honouring_retry_after(faulty_sandbox: Any, helpers: Any, tmp_path: Path) -> None:
+    server = faulty_sandbox(
+        Faults(
+            rate_limit_first_n={"tiktok_report": 1, "tiktok_advertiser": 1},
+            server_errors_first_n={"tiktok_report": 3},
+            retry_after_seconds=1.0,
+            tiktok_throttle_as_429=True,
+        )
+    )
+    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
+    started = time.perf_counter()
+    pipeline.run(tiktok_ads_source(**tiktok_kwargs(helpers, server)))
+    assert time.perf_counter() - started >= 1.0  # Retry-After was honoured
+    assert loaded_rows(helpers, tmp_path / "w.duckdb") == world_rows(server)
+
+
+def test_code_40100_in_http_200_is_retried_and_logged_without_token(
+    faulty_sandbox: Any, helpers: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = faulty_sandbox(Faults(rate_limit_first_n={"tiktok": 3}))
+    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
+    with caplog.at_level(logging.WARNING, logger="socialmart.sources"):
+        pipeline.run(tiktok_ads_source(**tiktok_kwargs(helpers, server)))
+    assert loaded_rows(helpers, tmp_path / "w.duckdb") == world_rows(server)
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert len(retries) == 3 and all("HTTP 200" in m for m in retries)
+    assert not any(credentials.TIKTOK_ACCESS_TOKEN in r.getMessage() for r in caplog.records)
+
+
+def test_expired_token_gives_clear_error_without_the_token(
+    sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    token = "act.expired-tiktok-token-123"
+    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
+    with pytest.raises(PipelineStepFailed) as raised:
+        pipeline.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox, access_token=token)))
+    error = find_source_error(raised.value)
+    assert isinstance(error, SourceAuthError)
+    message = str(error)
+    assert message.startswith("tiktok_ads: GET /advertiser/info/")
+    assert "for account 7001" in message and "code 40105" in message
+    assert "Access token is incorrect or has been revoked" in message
+    assert "set sources.tiktok_ads.access_token" in message
+    assert token not in "".join(traceback.format_exception(raised.value))
+
+
+def test_unexpected_new_field_evolves_the_schema(
+    sandbox: SandboxServer, helpers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected new optional field becomes a new column (columns evolve); existing rows and keys stay."""
+    db = tmp_path / "w.duckdb"
+    first = helpers.new_pipeline(db, DATASET, tmp_path / "run1")
+    first.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox)))
+
+    schema = tiktok_helpers.AD_INSIGHTS_SCHEMA.append(pa.field("conversion_rate_hint", pa.string()))
+    shape = tiktok_helpers.report_row
+
+    def with_new_field(raw: Any, advertiser: Any) -> dict[str, Any]:
+        return {**shape(raw, advertiser), "conversion_rate_hint": "n/a"}
+
+    monkeypatch.setattr(tiktok_helpers, "AD_INSIGHTS_SCHEMA", schema)
+    monkeypatch.setattr(tiktok_helpers, "report_row", with_new_field)
+    second = helpers.new_pipeline(db, DATASET, tmp_path / "run2")
+    second.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox)))
+    assert loaded_rows(helpers, db) == world_rows(sandbox)
+    [(n,)] = helpers.query(db, f"select count(conversion_rate_hint) from {DATASET}.ad_insights")
+    assert n > 0
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "retry"),
+    [
+        (200, {"code": 40100, "message": "Too many requests."}, True),
+        (200, {"code": 50000, "message": "System error."}, True),
+        (200, {"code": 40105, "message": "Access token is incorrect or has been revoked."}, False),
+        (200, {"code": 0, "message": "OK", "data": {}}, False),
+        (500, "not json", False),  # plain 5xx are retried by status, not by this predicate
+    ],
+)
+def test_retry_predicate_reads_the_envelope_code(status: int, body: Any, retry: bool) -> None:
+    response = requests.Response()
+    response.status_code = status
+    response._content = (json.dumps(body) if isinstance(body, dict) else body).encode()
+    assert is_tiktok_retryable(response, None) is retry
