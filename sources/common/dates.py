@@ -11,6 +11,7 @@ __all__ = [
     "as_utc",
     "day_windows",
     "default_end_date",
+    "earliest_instant",
     "parse_date",
     "parse_timestamp",
     "resolve_cutoff",
@@ -52,6 +53,11 @@ def resolve_cutoff(
     if isinstance(cutoff, str):
         cutoff = parse_timestamp(cutoff)
     return as_utc(cutoff)
+
+
+def earliest_instant(day: dt.date) -> dt.datetime:
+    """When `day` starts first anywhere on earth: `day` 00:00 at UTC+14, as a UTC instant."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=14)
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

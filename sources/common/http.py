@@ -211,7 +211,9 @@ class ApiClient:
                 hint="check that the base URL points at the platform's API",
             ) from None
 
-    def _error(self, response: requests.Response, account: str | None, endpoint: str) -> SourceApiError:
+    def _error(
+        self, response: requests.Response, account: str | None, endpoint: str, method: str = "GET"
+    ) -> SourceApiError:
         info = self._error_parser(response)
         cls = SourceAuthError if info.auth else SourceApiError
         return cls(
@@ -222,4 +224,5 @@ class ApiClient:
             code=info.code,
             platform_message=mask_secrets(info.message, self._secrets),
             hint=info.hint,
+            method=method,
         )

@@ -21,6 +21,7 @@ from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import (
     DEFAULT_REPORTING_TIMEZONE,
+    earliest_instant,
     parse_date,
     resolve_cutoff,
     resolve_end_date,
@@ -102,7 +103,7 @@ def facebook_pages_source(
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
-    first_instant = dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    first_instant = earliest_instant(start)
     return (
         posts(client, ids, first_instant, lookback_days, run_cutoff),
         page_insights_daily(client, ids, start, lookback_days, end),

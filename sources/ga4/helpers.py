@@ -12,8 +12,9 @@ import requests
 
 from sources.common.arrow import MONEY, ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
-from sources.common.http import ApiClient, ErrorInfo
+from sources.common.errors import SourceApiError
+from sources.common.google import GooglePostClient, google_error
+from sources.common.http import ErrorInfo
 from sources.ga4 import settings
 
 TRAFFIC_DAILY_SCHEMA = pa.schema(
@@ -54,10 +55,7 @@ _COLUMNS = {
 
 def parse_error(response: requests.Response) -> ErrorInfo:
     """Google's `{"error": {"code", "message", "status"}}` as an ErrorInfo; 401/403 are auth errors."""
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
+    error = google_error(response)
     message = str(error.get("message") or response.text[:200] or response.reason)
     status = error.get("status")
     if response.status_code == 401:
@@ -78,7 +76,7 @@ def parse_error(response: requests.Response) -> ErrorInfo:
     return ErrorInfo(message, status, "GA4 kept failing after retries: try the run again later")
 
 
-class Ga4Client(ApiClient):
+class Ga4Client(GooglePostClient):
     """An ApiClient that POSTs runReport requests with a bearer token (retries 429/5xx, honours Retry-After)."""
 
     def __init__(self, base_url: str, access_token: str) -> None:
@@ -99,33 +97,7 @@ class Ga4Client(ApiClient):
         """POST one runReport request and return the decoded response."""
         url = f"{self.base_url}/v1beta/properties/{property_id}:runReport"
         endpoint = urlsplit(url).path
-        try:
-            response = self._client.post(url, json=dict(body))
-        except requests.RequestException as exc:
-            raise SourceApiError(
-                self.source,
-                account=property_id,
-                endpoint=endpoint,
-                status=None,
-                platform_message=mask_secrets(type(exc).__name__, self._secrets),
-                hint="the API could not be reached after retries: check the base URL and the network",
-                method="POST",
-            ) from None
-        finally:
-            self.request_count += 1
-        if response.status_code >= 400:
-            info = self._error_parser(response)
-            cls = SourceAuthError if info.auth else SourceApiError
-            raise cls(
-                self.source,
-                account=property_id,
-                endpoint=endpoint,
-                status=response.status_code,
-                code=info.code,
-                platform_message=mask_secrets(info.message, self._secrets),
-                hint=info.hint,
-                method="POST",
-            )
+        response = self.post(url, body, account=property_id)
         try:
             return response.json()
         except ValueError:

@@ -14,8 +14,9 @@ import requests
 from sources.common.arrow import ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
-from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
-from sources.common.http import ApiClient, ErrorInfo
+from sources.common.errors import SourceApiError
+from sources.common.google import GooglePostClient, google_error
+from sources.common.http import ErrorInfo
 from sources.common.parallel import stream_parallel
 from sources.google_ads import settings
 
@@ -53,10 +54,7 @@ def _failure(error: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 def parse_error(response: requests.Response) -> ErrorInfo:
     """Google's RPC error with a GoogleAdsFailure detail as an ErrorInfo; 401/403 are auth errors."""
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
+    error = google_error(response)
     code, detail = _failure(error)
     message = str(detail or error.get("message") or response.text[:200] or response.reason)
     code = code or error.get("status")
@@ -98,7 +96,7 @@ def gaql(since: dt.date, until: dt.date) -> str:
     )
 
 
-class GoogleAdsClient(ApiClient):
+class GoogleAdsClient(GooglePostClient):
     """POSTs searchStream requests with the bearer and developer tokens (retries 429/5xx, honours Retry-After)."""
 
     def __init__(
@@ -125,32 +123,7 @@ class GoogleAdsClient(ApiClient):
         """POST one searchStream request; return the results of all batches."""
         url = f"{self.base_url}/customers/{customer_id}/googleAds:searchStream"
         endpoint = urlsplit(url).path
-        try:
-            response = self._client.post(url, json={"query": query})
-        except requests.RequestException as exc:
-            raise SourceApiError(
-                self.source,
-                account=customer_id,
-                endpoint=endpoint,
-                status=None,
-                platform_message=mask_secrets(type(exc).__name__, self._secrets),
-                hint="the API could not be reached after retries: check the base URL and the network",
-                method="POST",
-            ) from None
-        finally:
-            self.request_count += 1
-        if response.status_code >= 400:
-            info = self._error_parser(response)
-            raise (SourceAuthError if info.auth else SourceApiError)(
-                self.source,
-                account=customer_id,
-                endpoint=endpoint,
-                status=response.status_code,
-                code=info.code,
-                platform_message=mask_secrets(info.message, self._secrets),
-                hint=info.hint,
-                method="POST",
-            )
+        response = self.post(url, {"query": query}, account=customer_id)
         try:
             batches = response.json()
         except ValueError:

@@ -24,7 +24,13 @@ from dlt.extract.resource import DltResource
 
 from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
-from sources.common.dates import DEFAULT_REPORTING_TIMEZONE, parse_date, resolve_cutoff, resolve_end_date
+from sources.common.dates import (
+    DEFAULT_REPORTING_TIMEZONE,
+    earliest_instant,
+    parse_date,
+    resolve_cutoff,
+    resolve_end_date,
+)
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.pinterest import settings
 from sources.pinterest.helpers import (
@@ -120,7 +126,7 @@ def pinterest_source(
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
-    first_instant = dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    first_instant = earliest_instant(start)
     return (
         pins(client, account, first_instant, lookback_days, run_cutoff),
         account_analytics_daily(client, account, start, lookback_days, end),

@@ -21,6 +21,7 @@ from dlt.extract.resource import DltResource
 from sources.common.arrow import table_from_columns
 from sources.common.dates import (
     DEFAULT_REPORTING_TIMEZONE,
+    earliest_instant,
     parse_date,
     parse_timestamp,
     resolve_cutoff,
@@ -119,8 +120,7 @@ def shopify_source(
     shop_list = _shop_list(shops, access_tokens, shop_url_template)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
-    # The first day starts earliest at UTC+14.
-    first = dt.datetime.combine(parse_date(start_date), dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    first = earliest_instant(parse_date(start_date))
     return (
         shops_resource(shop_list, api_version),
         orders_resource(shop_list, api_version, first, run_cutoff),

@@ -14,9 +14,10 @@ import requests
 from sources.common.arrow import MONEY, ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
-from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
-from sources.common.http import ApiClient, ErrorInfo
+from sources.common.http import ErrorInfo
 from sources.common.parallel import stream_parallel
+from sources.common.tiktok import TikTokEnvelopeClient, envelope_error_info, to_int
+from sources.common.tiktok import is_tiktok_retryable as is_tiktok_retryable  # public here since the first release
 from sources.tiktok_ads import settings
 
 ADVERTISERS_SCHEMA = pa.schema(
@@ -52,22 +53,6 @@ AD_INSIGHTS_SCHEMA = pa.schema(
 )
 
 
-def _envelope(response: requests.Response | None) -> dict[str, Any]:
-    """The decoded `{"code", "message", "request_id", "data"}` body, or {} when it is not one."""
-    if response is None:
-        return {}
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) and "code" in body else {}
-
-
-def is_tiktok_retryable(response: requests.Response | None, exception: BaseException | None) -> bool:
-    """Retry predicate: TikTok signals rate limits (40100) and system errors (50000) inside HTTP 200 bodies."""
-    return _envelope(response).get("code") in settings.RETRY_CODES
-
-
 def explain(code: Any, message: str) -> ErrorInfo:
     """What a non-zero TikTok code means, and what to do about it."""
     if code in settings.AUTH_CODES:
@@ -93,50 +78,15 @@ def explain(code: Any, message: str) -> ErrorInfo:
 
 def tiktok_error_info(response: requests.Response) -> ErrorInfo:
     """Explain an HTTP error response (4xx/5xx), whose body may still be a TikTok envelope."""
-    body = _envelope(response)
-    if not body:
-        return ErrorInfo(message=response.text[:300] or response.reason or "no response body")
-    return explain(body.get("code"), _message(body))
+    return envelope_error_info(response, explain)
 
 
-def _message(body: Mapping[str, Any]) -> str:
-    message = str(body.get("message") or "no message")
-    if body.get("request_id"):
-        message += f" (request_id {body['request_id']})"
-    return message
-
-
-class TikTokClient:
+class TikTokClient(TikTokEnvelopeClient):
     """GETs TikTok API for Business endpoints with the `Access-Token` header; unwraps the envelope."""
 
     def __init__(self, base_url: str, access_token: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._secrets = [access_token]
-        self.api = ApiClient(
-            settings.SOURCE_NAME,
-            error_parser=tiktok_error_info,
-            headers={settings.TOKEN_HEADER: access_token},
-            retry_condition=is_tiktok_retryable,
-            secrets=[access_token],
-        )
-
-    def get(self, path: str, params: Mapping[str, Any], *, account: str | None = None) -> dict[str, Any]:
-        """GET `{base_url}/{path}`; return `data`, or raise when the envelope's code is not 0."""
-        endpoint = f"/{path.lstrip('/')}"
-        body = self.api.get_json(f"{self.base_url}{endpoint}", params=params, account=account, endpoint=endpoint)
-        code = body.get("code") if isinstance(body, dict) else None
-        if code == settings.CODE_OK:
-            return body.get("data") or {}
-        info = explain(code, _message(body) if isinstance(body, dict) else repr(body)[:200])
-        cls = SourceAuthError if info.auth else SourceApiError
-        raise cls(
-            settings.SOURCE_NAME,
-            account=account,
-            endpoint=endpoint,
-            status=200,
-            code=code,
-            platform_message=mask_secrets(info.message, self._secrets),
-            hint=info.hint,
+        super().__init__(
+            settings.SOURCE_NAME, base_url, access_token, token_header=settings.TOKEN_HEADER, explain=explain
         )
 
     def report_pages(self, params: Mapping[str, Any], *, account: str) -> Iterator[list[dict[str, Any]]]:
@@ -175,13 +125,6 @@ class AdvertiserDirectory:
                 "timezone": info.get("timezone") or info.get("display_timezone"),
             }
         return self._advertisers[advertiser_id]
-
-
-def to_int(value: Any) -> int | None:
-    """TikTok metrics come as strings ("1234"); empty or "-" means unknown."""
-    if value is None or value in ("", "-"):
-        return None
-    return int(float(str(value)))
 
 
 def report_row(raw: Mapping[str, Any], advertiser: Mapping[str, Any]) -> dict[str, Any]:

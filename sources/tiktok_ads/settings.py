@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Envelope codes (0 OK; retried: 40100 rate limit, 50000/50002 system error / busy) are API-wide.
+from sources.common.tiktok import CODE_OK as CODE_OK
+from sources.common.tiktok import RETRY_CODES as RETRY_CODES
+
 SOURCE_NAME = "tiktok_ads"
 TOKEN_SETTING = "sources.tiktok_ads.access_token"
 DEFAULT_BASE_URL = "https://business-api.tiktok.com/open_api/v1.3"
@@ -35,9 +39,6 @@ WINDOW_DAYS = 30
 PAGE_SIZE = 1000
 MAX_WORKERS = 3
 
-# Envelope codes: 0 OK; retried: 40100 (rate limit), 50000/50002 (system error / busy).
-CODE_OK = 0
-RETRY_CODES = frozenset({40100, 50000, 50002})
 # Token missing, expired, invalid or revoked; 40001 = no permission for the advertiser.
 AUTH_CODES = frozenset({40102, 40104, 40105})
 PERMISSION_CODES = frozenset({40001})

@@ -19,7 +19,13 @@ import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from sources.common.cursors import AccountCursors, drain_chunks
-from sources.common.dates import DEFAULT_REPORTING_TIMEZONE, parse_date, resolve_cutoff, resolve_end_date
+from sources.common.dates import (
+    DEFAULT_REPORTING_TIMEZONE,
+    earliest_instant,
+    parse_date,
+    resolve_cutoff,
+    resolve_end_date,
+)
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.tiktok_organic import settings
 from sources.tiktok_organic.helpers import TikTokBusinessClient, account_daily_chunks, all_video_chunks
@@ -88,8 +94,7 @@ def tiktok_organic_source(
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
-    # Videos from the first day anywhere on earth: start_date 00:00 at UTC+14.
-    first_instant = dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    first_instant = earliest_instant(start)
     return (
         videos(client, ids, first_instant, lookback_days, run_cutoff),
         account_daily(client, ids, start, lookback_days, end),

@@ -9,15 +9,13 @@ from functools import partial
 from typing import Any
 
 import pyarrow as pa
-import requests
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
-from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
-from sources.common.http import ApiClient, ErrorInfo
+from sources.common.http import ErrorInfo
 from sources.common.parallel import stream_parallel
-from sources.tiktok_ads.helpers import is_tiktok_retryable, to_int
+from sources.common.tiktok import TikTokEnvelopeClient, to_int
 from sources.tiktok_organic import settings
 
 VIDEOS_SCHEMA = pa.schema(
@@ -62,56 +60,17 @@ def explain(code: Any, message: str) -> ErrorInfo:
     return ErrorInfo(message=message, code=code, hint="TikTok kept failing after retries: rerun later")
 
 
-def _error_info(response: requests.Response) -> ErrorInfo:
-    """Explain an HTTP error response (4xx/5xx), whose body may still be a TikTok envelope."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict) or "code" not in body:
-        return ErrorInfo(message=response.text[:300] or response.reason or "no response body")
-    return explain(body.get("code"), _message(body))
-
-
-def _message(body: Mapping[str, Any]) -> str:
-    message = str(body.get("message") or "no message")
-    if body.get("request_id"):
-        message += f" (request_id {body['request_id']})"
-    return message
-
-
-class TikTokBusinessClient:
+class TikTokBusinessClient(TikTokEnvelopeClient):
     """GETs Business Accounts endpoints with the `Access-Token` header and unwraps the envelope."""
 
     def __init__(self, base_url: str, access_token: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._secrets = [access_token]
-        self.api = ApiClient(
-            settings.SOURCE_NAME,
-            error_parser=_error_info,
-            headers={settings.TOKEN_HEADER: access_token},
-            retry_condition=is_tiktok_retryable,
-            secrets=[access_token],
+        super().__init__(
+            settings.SOURCE_NAME, base_url, access_token, token_header=settings.TOKEN_HEADER, explain=explain
         )
 
     def get(self, path: str, params: Mapping[str, Any], *, account: str) -> dict[str, Any]:
         """GET `{base_url}/{path}`; return `data`, or raise when the envelope's code is not 0."""
-        endpoint = f"/{path.lstrip('/')}"
-        body = self.api.get_json(f"{self.base_url}{endpoint}", params=params, account=account, endpoint=endpoint)
-        code = body.get("code") if isinstance(body, dict) else None
-        if code == settings.CODE_OK:
-            return body.get("data") or {}
-        info = explain(code, _message(body) if isinstance(body, dict) else repr(body)[:200])
-        cls = SourceAuthError if info.auth else SourceApiError
-        raise cls(
-            settings.SOURCE_NAME,
-            account=account,
-            endpoint=endpoint,
-            status=200,
-            code=code,
-            platform_message=mask_secrets(info.message, self._secrets),
-            hint=info.hint,
-        )
+        return super().get(path, params, account=account)
 
 
 def video_row(raw: Mapping[str, Any], business_id: str) -> dict[str, Any]:

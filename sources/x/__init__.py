@@ -22,7 +22,13 @@ from dlt.extract.resource import DltResource
 
 from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
-from sources.common.dates import DEFAULT_REPORTING_TIMEZONE, parse_date, resolve_cutoff, resolve_end_date
+from sources.common.dates import (
+    DEFAULT_REPORTING_TIMEZONE,
+    earliest_instant,
+    parse_date,
+    resolve_cutoff,
+    resolve_end_date,
+)
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.x import settings
 from sources.x.helpers import USERS_SCHEMA, XClient, tweet_chunks, user_row
@@ -90,8 +96,7 @@ def x_source(
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
-    # Posts from the first day anywhere on earth: start_date 00:00 at UTC+14.
-    first_instant = dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    first_instant = earliest_instant(start)
     return (
         tweets(client, ids, first_instant, lookback_days, run_cutoff),
         users(client, ids, end + dt.timedelta(days=1)),

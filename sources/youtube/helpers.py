@@ -14,6 +14,7 @@ from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows, parse_timestamp
 from sources.common.errors import SourceApiError
+from sources.common.google import google_error
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
 from sources.youtube import settings
@@ -55,14 +56,7 @@ CHANNEL_DAILY_SCHEMA = pa.schema(
 
 def _google_error(response: requests.Response | None) -> tuple[dict[str, Any], str | None]:
     """The `error` object of a Google error body and its first reason."""
-    if response is None:
-        return {}, None
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        return {}, None
-    if not isinstance(error, dict):
-        return {}, None
+    error = google_error(response)
     reasons = [e.get("reason") for e in error.get("errors") or [] if isinstance(e, dict)]
     return error, reasons[0] if reasons else None
 

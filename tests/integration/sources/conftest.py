@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ from typing import Any
 import dlt
 import duckdb
 import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
+from sources.common import SourceAuthError, find_source_error
 
 AS_OF = dt.date(2025, 3, 1)
 NEXT_AS_OF = AS_OF + dt.timedelta(days=1)
@@ -148,6 +151,26 @@ def copy_db(src: Path, dst_dir: Path) -> Path:
     return dst
 
 
+def next_run_pipeline(first_db: Path, dataset: str, tmp_path: Path) -> tuple[Path, dlt.Pipeline]:
+    """A copy of the first run's warehouse in `tmp_path` and a pipeline into it with a fresh pipelines_dir."""
+    db = copy_db(first_db, tmp_path)
+    return db, new_pipeline(db, dataset, tmp_path / "pipelines")
+
+
+def auth_failure(tmp_path: Path, dataset: str, source: Callable[..., Any], kwargs: dict[str, Any], secret: str) -> str:
+    """Runs `source(**kwargs)` into a new warehouse in `tmp_path`, expecting a SourceAuthError.
+
+    Asserts the secret appears nowhere in the traceback; returns the error's message.
+    """
+    pipeline = new_pipeline(tmp_path / "w.duckdb", dataset, tmp_path / "pipelines")
+    with pytest.raises(PipelineStepFailed) as raised:
+        pipeline.run(source(**kwargs))
+    error = find_source_error(raised.value)
+    assert isinstance(error, SourceAuthError)
+    assert secret not in "".join(traceback.format_exception(raised.value))
+    return str(error)
+
+
 @pytest.fixture(scope="session")
 def helpers() -> Any:
     """The module-level helpers above, for tests (conftest is not importable with importlib mode)."""
@@ -164,5 +187,7 @@ def helpers() -> Any:
         count_requests = staticmethod(count_requests)
         copy_db = staticmethod(copy_db)
         end_date_for = staticmethod(end_date_for)
+        next_run_pipeline = staticmethod(next_run_pipeline)
+        auth_failure = staticmethod(auth_failure)
 
     return _Helpers()

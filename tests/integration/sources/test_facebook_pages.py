@@ -109,8 +109,7 @@ def test_second_run_rereads_lookback_window(
     helpers: Any,
     tmp_path: Path,
 ) -> None:
-    db = helpers.copy_db(first_run["db"], tmp_path)
-    pipeline = helpers.new_pipeline(db, DATASET, tmp_path / "pipelines")
+    db, pipeline = helpers.next_run_pipeline(first_run["db"], DATASET, tmp_path)
     pipeline.run(facebook_pages_source(**helpers.source_kwargs("facebook_pages", sandbox_next)))
     extracted = rows_extracted(pipeline)
 

@@ -85,8 +85,7 @@ def test_second_run_rereads_lookback_window(
     helpers: Any,
     tmp_path: Path,
 ) -> None:
-    db = helpers.copy_db(first_run["db"], tmp_path)
-    pipeline = helpers.new_pipeline(db, DATASET, tmp_path / "pipelines")
+    db, pipeline = helpers.next_run_pipeline(first_run["db"], DATASET, tmp_path)
     pipeline.run(instagram_source(**helpers.source_kwargs("instagram", sandbox_next)))
     extracted = rows_extracted(pipeline)
 

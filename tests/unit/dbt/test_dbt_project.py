@@ -7,7 +7,6 @@ currency USD, reporting timezone America/New_York. FX: EUR->USD 1.05 from 2025-0
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from typing import Any
 import duckdb
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 RUN_DATE = "2025-03-05"
 
 # The fixture rows are tables: keep them one row per line.
@@ -265,44 +263,16 @@ class DbtBuild:
             con.close()
 
 
-def run_dbt(args: list[str], warehouse: Path, work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Invokes dbt in-process with the project's profiles.yml pointed at `warehouse`."""
-    from dbt.cli.main import dbtRunner
-
-    monkeypatch.setenv("SOCIALMART_DUCKDB_PATH", str(warehouse))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--vars",
-            json.dumps({"run_date": RUN_DATE}),
-        ]
-    )
-
-
 @pytest.fixture(scope="module")
-def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtBuild]:
+def dbt_build(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Iterator[DbtBuild]:
     work_dir = tmp_path_factory.mktemp("dbt")
-    warehouse = work_dir / "socialmart.duckdb"
+    warehouse = work_dir / dbt_harness.WAREHOUSE_NAME
     build_raw_warehouse(warehouse)
     with pytest.MonkeyPatch.context() as monkeypatch:
         started = time.perf_counter()
-        result = run_dbt(["build"], warehouse, work_dir, monkeypatch)
+        result = dbt_harness.run_dbt(["build"], warehouse, work_dir, monkeypatch, RUN_DATE)
         seconds = time.perf_counter() - started
-    failures = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass")
-    ]
-    yield DbtBuild(warehouse, work_dir, result.success, seconds, failures)
+    yield DbtBuild(warehouse, work_dir, result.success, seconds, dbt_harness.failures(result))
 
 
 def test_dbt_build_succeeds(dbt_build: DbtBuild) -> None:
@@ -515,7 +485,9 @@ def test_integrity_totals(dbt_build: DbtBuild) -> None:
     ]
 
 
-def test_unknown_currency_fails_loudly(dbt_build: DbtBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_currency_fails_loudly(
+    dbt_build: DbtBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dbt_harness: Any
+) -> None:
     # Same file name: dbt-duckdb's views name the database after the file stem.
     warehouse = tmp_path / dbt_build.warehouse.name
     shutil.copy(dbt_build.warehouse, warehouse)
@@ -528,14 +500,16 @@ def test_unknown_currency_fails_loudly(dbt_build: DbtBuild, tmp_path: Path, monk
         )
     finally:
         con.close()
-    result = run_dbt(["test", "--select", "int_order_revenue_events"], warehouse, dbt_build.work_dir, monkeypatch)
+    result = dbt_harness.run_dbt(
+        ["test", "--select", "int_order_revenue_events"], warehouse, dbt_build.work_dir, monkeypatch, RUN_DATE
+    )
     failed = [r.node.name for r in result.result if str(r.status) == "fail"]
     assert not result.success
     assert failed == ["fx_rate_missing_for_order_revenue"]
 
 
 def test_missing_raw_tables_build_as_empty(
-    dbt_build: DbtBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dbt_build: DbtBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dbt_harness: Any
 ) -> None:
     """A source that is not configured (no raw_instagram) or a table dlt has not created yet (no refund so far)."""
     warehouse = tmp_path / dbt_build.warehouse.name
@@ -546,7 +520,7 @@ def test_missing_raw_tables_build_as_empty(
         con.execute("drop table raw_shopify.order_refund_line_items")
     finally:
         con.close()
-    result = run_dbt(["build"], warehouse, tmp_path, monkeypatch)
+    result = dbt_harness.run_dbt(["build"], warehouse, tmp_path, monkeypatch, RUN_DATE)
     failures = [f"{r.node.name}: {r.message}" for r in result.result if str(r.status) not in ("success", "pass")]
     assert result.success, failures
     con = duckdb.connect(str(warehouse), read_only=True)

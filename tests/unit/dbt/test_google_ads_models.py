@@ -6,17 +6,13 @@ A small warehouse with only raw_meta_ads and raw_google_ads (every other source 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 RUN_DATE = "2025-03-05"
 
 # fmt: off
@@ -46,61 +42,16 @@ insert into raw_meta_ads.ad_insights values
 # fmt: on
 
 
-def _run_dbt(args: list[str], warehouse: Path, work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dbt.cli.main import dbtRunner
-
-    monkeypatch.setenv("SOCIALMART_DUCKDB_PATH", str(warehouse))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--vars",
-            json.dumps({"run_date": RUN_DATE}),
-        ]
-    )
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Path:
     work_dir = tmp_path_factory.mktemp("dbt_google_ads")
-    path = work_dir / "socialmart.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute(RAW_SQL)
-    # Only the ad models and their tests (cautious: no test that also reads an unselected model).
-    selector = [
-        "build",
-        "--select",
-        "+fct_ad_performance_daily",
-        "+dim_campaigns",
-        "--indirect-selection",
-        "cautious",
-    ]
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        result = _run_dbt(selector, path, work_dir, monkeypatch)
-    failures = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass")
-    ]
-    assert result.success and not failures, "\n".join(failures)
-    yield path
+    path = dbt_harness.sql_warehouse(work_dir, RAW_SQL)
+    dbt_harness.build_selected(path, work_dir, ["+fct_ad_performance_daily", "+dim_campaigns"], RUN_DATE)
+    return path
 
 
-def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def test_google_rows_reach_the_ad_mart_with_micros_converted(warehouse: Path) -> None:
-    rows = _query(
+def test_google_rows_reach_the_ad_mart_with_micros_converted(warehouse: Path, dbt_harness: Any) -> None:
+    rows = dbt_harness.query(
         warehouse,
         "select platform, account_id, account_timezone, campaign_key, ad_group_id, ad_id, date_day, "
         "currency_code, spend, spend_local, impressions, clicks, platform_conversions, platform_conversion_value "
@@ -112,12 +63,14 @@ def test_google_rows_reach_the_ad_mart_with_micros_converted(warehouse: Path) ->
         ("google", "1234567890", "America/New_York", "google:2101", "152", "152~701", date(2025, 3, 1),
          "USD", Decimal("7.66"), Decimal("7.66"), 1000, 30, 1.0, Decimal("65.00")),
     ]  # fmt: skip
-    totals = dict(_query(warehouse, "select platform, sum(spend_local) from marts.fct_ad_performance_daily group by 1"))
+    totals = dict(
+        dbt_harness.query(warehouse, "select platform, sum(spend_local) from marts.fct_ad_performance_daily group by 1")
+    )
     assert totals == {"meta": Decimal("100.00"), "google": Decimal("20.00")}
 
 
-def test_google_campaigns_are_parsed_into_dim_campaigns(warehouse: Path) -> None:
-    rows = _query(
+def test_google_campaigns_are_parsed_into_dim_campaigns(warehouse: Path, dbt_harness: Any) -> None:
+    rows = dbt_harness.query(
         warehouse,
         "select campaign_key, platform, channel, account_id, segment, objective, is_naming_compliant "
         "from marts.dim_campaigns where platform = 'google'",

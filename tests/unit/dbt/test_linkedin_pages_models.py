@@ -6,16 +6,12 @@ timezone America/New_York.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 RUN_DATE = "2025-03-06"
 
 # fmt: off
@@ -51,67 +47,23 @@ insert into raw_linkedin_pages.organizations values ('9', 'urn:li:organization:9
 # fmt: on
 
 
-def _run_dbt(args: list[str], warehouse: Path, work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dbt.cli.main import dbtRunner
-
-    monkeypatch.setenv("SOCIALMART_DUCKDB_PATH", str(warehouse))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--vars",
-            json.dumps({"run_date": RUN_DATE}),
-        ]
-    )
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Path:
     work_dir = tmp_path_factory.mktemp("dbt_linkedin")
-    path = work_dir / "socialmart.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute(RAW_SQL)
-    selector = [
-        "build",
-        "--select",
-        "+fct_channel_daily",
-        "+dim_channels",
-        "stg_linkedin_pages__share_statistics",
-        "--indirect-selection",
-        "cautious",
-    ]
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        result = _run_dbt(selector, path, work_dir, monkeypatch)
-    failures = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass", "warn")
-    ]
-    assert result.success and not failures, "\n".join(failures)
-    yield path
+    path = dbt_harness.sql_warehouse(work_dir, RAW_SQL)
+    dbt_harness.build_selected(
+        path,
+        work_dir,
+        ["+fct_channel_daily", "+dim_channels", "stg_linkedin_pages__share_statistics"],
+        RUN_DATE,
+        dbt_harness.WITH_WARN,
+    )
+    return path
 
 
-def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def _schema(path: Path, table: str) -> str:
-    [(schema,)] = _query(path, f"select table_schema from information_schema.tables where table_name = '{table}'")
-    return schema
-
-
-def test_linkedin_organic_daily_conforms_posts_and_followers(warehouse: Path) -> None:
-    schema = _schema(warehouse, "int_organic_daily_unioned")
-    rows = _query(
+def test_linkedin_organic_daily_conforms_posts_and_followers(warehouse: Path, dbt_harness: Any) -> None:
+    schema = dbt_harness.schema_of(warehouse, "int_organic_daily_unioned")
+    rows = dbt_harness.query(
         warehouse,
         "select date_day, posts_published, organic_impressions, engagements, engagement_denominator, "
         "posts_without_reach, followers_total, followers_gained "
@@ -126,17 +78,17 @@ def test_linkedin_organic_daily_conforms_posts_and_followers(warehouse: Path) ->
     ]
 
 
-def test_channel_linkedin_reaches_fct_channel_daily(warehouse: Path) -> None:
-    schema = _schema(warehouse, "fct_channel_daily")
-    [(impressions, gained)] = _query(
+def test_channel_linkedin_reaches_fct_channel_daily(warehouse: Path, dbt_harness: Any) -> None:
+    schema = dbt_harness.schema_of(warehouse, "fct_channel_daily")
+    [(impressions, gained)] = dbt_harness.query(
         warehouse,
         "select sum(organic_impressions), sum(followers_gained) "
         f"from {schema}.fct_channel_daily where channel = 'linkedin'",
     )
     assert (impressions, gained) == (1500, 11)
-    [(count,)] = _query(
+    [(count,)] = dbt_harness.query(
         warehouse,
-        f"select count(*) from {_schema(warehouse, 'stg_linkedin_pages__share_statistics')}"
+        f"select count(*) from {dbt_harness.schema_of(warehouse, 'stg_linkedin_pages__share_statistics')}"
         ".stg_linkedin_pages__share_statistics",
     )
     assert count == 1

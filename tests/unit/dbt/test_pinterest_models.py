@@ -6,16 +6,12 @@ America/New_York.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 RUN_DATE = "2025-03-06"
 
 # fmt: off
@@ -43,59 +39,17 @@ insert into raw_pinterest.user_accounts values
 # fmt: on
 
 
-def _run_dbt(args: list[str], warehouse: Path, work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dbt.cli.main import dbtRunner
-
-    monkeypatch.setenv("SOCIALMART_DUCKDB_PATH", str(warehouse))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--vars",
-            json.dumps({"run_date": RUN_DATE}),
-        ]
-    )
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Path:
     work_dir = tmp_path_factory.mktemp("dbt_pinterest")
-    path = work_dir / "socialmart.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute(RAW_SQL)
-    selector = ["build", "--select", "+fct_channel_daily", "+dim_channels", "--indirect-selection", "cautious"]
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        result = _run_dbt(selector, path, work_dir, monkeypatch)
-    failures = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass", "warn")
-    ]
-    assert result.success and not failures, "\n".join(failures)
-    yield path
+    path = dbt_harness.sql_warehouse(work_dir, RAW_SQL)
+    dbt_harness.build_selected(path, work_dir, ["+fct_channel_daily", "+dim_channels"], RUN_DATE, dbt_harness.WITH_WARN)
+    return path
 
 
-def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def _schema(path: Path, table: str) -> str:
-    [(schema,)] = _query(path, f"select table_schema from information_schema.tables where table_name = '{table}'")
-    return schema
-
-
-def test_pinterest_organic_daily_conforms_pins_analytics_and_followers(warehouse: Path) -> None:
-    schema = _schema(warehouse, "int_organic_daily_unioned")
-    rows = _query(
+def test_pinterest_organic_daily_conforms_pins_analytics_and_followers(warehouse: Path, dbt_harness: Any) -> None:
+    schema = dbt_harness.schema_of(warehouse, "int_organic_daily_unioned")
+    rows = dbt_harness.query(
         warehouse,
         "select date_day, posts_published, organic_impressions, engagements, engagement_denominator, "
         "posts_without_reach, followers_total, followers_gained "
@@ -108,9 +62,9 @@ def test_pinterest_organic_daily_conforms_pins_analytics_and_followers(warehouse
     ]
 
 
-def test_channel_pinterest_reaches_fct_channel_daily(warehouse: Path) -> None:
-    schema = _schema(warehouse, "fct_channel_daily")
-    [(posts, impressions, engagements)] = _query(
+def test_channel_pinterest_reaches_fct_channel_daily(warehouse: Path, dbt_harness: Any) -> None:
+    schema = dbt_harness.schema_of(warehouse, "fct_channel_daily")
+    [(posts, impressions, engagements)] = dbt_harness.query(
         warehouse,
         "select sum(posts_published), sum(organic_impressions), sum(engagements) "
         f"from {schema}.fct_channel_daily where channel = 'pinterest'",
