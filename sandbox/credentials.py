@@ -61,36 +61,47 @@ def shopify_token(shop: str) -> str:
 
 
 def source_settings(url: str) -> dict[str, dict[str, Any]]:
-    """Return per-source base URLs, ids and tokens for a sandbox server at `url`."""
-    graph = f"{url.rstrip('/')}/graph/{GRAPH_API_VERSION}"
+    """Keyword arguments that point each socialmart source at a sandbox server at `url` (accounts, URLs, tokens)."""
+    url = url.rstrip("/")
+    graph = f"{url}/graph/{GRAPH_API_VERSION}"
     return {
         "meta_ads": {"base_url": graph, "access_token": META_ACCESS_TOKEN, "account_ids": list(META_AD_ACCOUNT_IDS)},
-        "instagram": {"base_url": graph, "access_token": META_ACCESS_TOKEN, "ig_user_id": INSTAGRAM_USER_ID},
-        "facebook_pages": {"base_url": graph, "access_token": META_ACCESS_TOKEN, "page_id": FACEBOOK_PAGE_ID},
+        "instagram": {"base_url": graph, "access_token": META_ACCESS_TOKEN, "account_ids": list(INSTAGRAM_ACCOUNT_IDS)},
+        "facebook_pages": {"base_url": graph, "access_token": META_ACCESS_TOKEN, "page_ids": list(FACEBOOK_PAGE_IDS)},
         "shopify": {
-            "shops": {
-                shop: {"base_url": f"{url.rstrip('/')}/shopify/{shop}", "access_token": shopify_token(shop)}
-                for shop in SHOP_HANDLES
-            },
-            "api_version": SHOPIFY_API_VERSION,
+            "shops": list(SHOPIFY_SHOPS),
+            "access_tokens": {shop: shopify_token(shop) for shop in SHOPIFY_SHOPS},
+            "shop_url_template": f"{url}/shopify/{{shop}}",
+        },
+        "ga4": {"base_url": f"{url}/ga4", "access_token": GA4_ACCESS_TOKEN, "property_ids": list(GA4_PROPERTY_IDS)},
+        "tiktok_ads": {
+            "base_url": f"{url}/tiktok/open_api/{TIKTOK_API_VERSION}",
+            "access_token": TIKTOK_ACCESS_TOKEN,
+            "advertiser_ids": list(TIKTOK_ADVERTISER_IDS),
         },
         "google_ads": {
-            "base_url": f"{url.rstrip('/')}/googleads/{GOOGLE_ADS_API_VERSION}",
+            "base_url": f"{url}/googleads/{GOOGLE_ADS_API_VERSION}",
             "access_token": GOOGLE_ADS_ACCESS_TOKEN,
             "developer_token": GOOGLE_ADS_DEVELOPER_TOKEN,
             "customer_ids": list(GOOGLE_ADS_CUSTOMER_IDS),
         },
-        "tiktok_ads": {
-            "base_url": f"{url.rstrip('/')}/tiktok/open_api/{TIKTOK_API_VERSION}",
-            "access_token": TIKTOK_ACCESS_TOKEN,
-            "advertiser_ids": list(TIKTOK_ADVERTISER_IDS),
+        "tiktok_organic": {
+            "base_url": f"{url}/tiktok/open_api/{TIKTOK_API_VERSION}",
+            "access_token": TIKTOK_BUSINESS_TOKEN,
+            "business_ids": list(TIKTOK_BUSINESS_IDS),
         },
-        "x": {"base_url": f"{url.rstrip('/')}/x/2", "bearer_token": X_ACCESS_TOKEN, "user_ids": list(X_USER_IDS)},
+        "youtube": {
+            "base_url": f"{url}/youtube/v3",
+            "analytics_base_url": f"{url}/youtubeanalytics/v2",
+            "access_token": YOUTUBE_ACCESS_TOKEN,
+            "channel_ids": list(YOUTUBE_CHANNEL_IDS),
+        },
+        "x": {"base_url": f"{url}/x/2", "bearer_token": X_ACCESS_TOKEN, "user_ids": list(X_USER_IDS)},
         "linkedin_pages": {
-            "base_url": f"{url.rstrip('/')}/linkedin/rest",
+            "base_url": f"{url}/linkedin/rest",
             "access_token": LINKEDIN_ACCESS_TOKEN,
             "linkedin_version": LINKEDIN_VERSION,
             "organization_ids": list(LINKEDIN_ORGANIZATION_IDS),
         },
-        "pinterest": {"base_url": f"{url.rstrip('/')}/pinterest/v5", "access_token": PINTEREST_ACCESS_TOKEN},
+        "pinterest": {"base_url": f"{url}/pinterest/v5", "access_token": PINTEREST_ACCESS_TOKEN},
     }

@@ -63,3 +63,9 @@ def test_a_source_can_set_its_own_lookback(no_source_env: None, monkeypatch: pyt
     assert by_name["meta_ads"].lookback_days(settings) == settings.lookback_days == 28
     monkeypatch.setenv("SOURCES__META_ADS__LOOKBACK_DAYS", "7")
     assert by_name["meta_ads"].lookback_days(settings) == 7
+
+
+def test_sandbox_settings_cover_exactly_the_catalog() -> None:
+    from sandbox.credentials import source_settings
+
+    assert set(source_settings("http://127.0.0.1:9")) == {spec.name for spec in SOURCES}
