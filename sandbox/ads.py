@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 
 from sandbox.campaigns import Ad, Campaign
-from sandbox.constants import KIND_AD_DAY, KIND_GOOGLE_AD_DAY
+from sandbox.constants import KIND_AD_DAY, KIND_GOOGLE_AD_DAY, KIND_SOCIAL_AD_DAY
 from sandbox.rng import rng_for
 
 _CTR = {"awareness": 0.006, "traffic": 0.016, "conv": 0.011}
@@ -18,6 +18,9 @@ _VIEW_RATE = {"awareness": 0.34, "traffic": 0.2, "conv": 0.16}
 # Google search ads: far higher click-through and conversion rates and a higher CPM than social ads.
 _SEARCH_CTR = {"awareness": 0.03, "traffic": 0.055, "conv": 0.045}
 _SEARCH_CVR = {"awareness": 0.015, "traffic": 0.025, "conv": 0.05}
+# Base CPM (account-currency cents per 1000 impressions) and click-through multiplier of the other social platforms.
+_SOCIAL_CPM = {"linkedin": 3300.0, "x": 640.0, "snapchat": 380.0, "pinterest": 560.0}
+_SOCIAL_CTR_FACTOR = {"linkedin": 0.55, "x": 0.8, "snapchat": 0.7, "pinterest": 1.1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,9 @@ class SeenAdMetrics:
 def _day_rows(c: Campaign, day: date) -> list[AdDay]:
     """Delivery of the campaign's ads on one day (ads without delivery are left out)."""
     search = c.platform == "google"
-    rng = rng_for(KIND_GOOGLE_AD_DAY if search else KIND_AD_DAY, c.index, day.toordinal())
+    social = c.platform in _SOCIAL_CPM
+    kind = KIND_GOOGLE_AD_DAY if search else (KIND_SOCIAL_AD_DAY if social else KIND_AD_DAY)
+    rng = rng_for(kind, c.index, day.toordinal())
     age = (day - c.launch).days
     ramp = min(1.0, 0.55 + 0.15 * age)
     weekend = 1.12 if day.weekday() >= 5 else 1.0
@@ -64,11 +69,14 @@ def _day_rows(c: Campaign, day: date) -> list[AdDay]:
         spend[int(np.argmax(shares))] = int(total)
     if search:
         base_cpm = 2600.0
+    elif social:
+        base_cpm = _SOCIAL_CPM[c.platform]
     else:
         base_cpm = 520.0 if c.platform == "tiktok" else (880.0 if c.account.currency == "EUR" else 1050.0)
     cpm = base_cpm * rng.lognormal(0.0, 0.15, 4)
     impressions = np.floor(spend * 1000.0 / cpm).astype(np.int64)
-    ctr = np.clip((_SEARCH_CTR if search else _CTR)[c.objective] * rng.lognormal(0.0, 0.25, 4), 0.0005, 0.2)
+    base_ctr = (_SEARCH_CTR if search else _CTR)[c.objective] * _SOCIAL_CTR_FACTOR.get(c.platform, 1.0)
+    ctr = np.clip(base_ctr * rng.lognormal(0.0, 0.25, 4), 0.0005, 0.2)
     clicks = rng.binomial(impressions, ctr)
     reach = np.floor(impressions / (1.05 + 0.6 * rng.random(4))).astype(np.int64)
     purchases = rng.binomial(clicks, (_SEARCH_CVR if search else _CVR)[c.objective])

@@ -84,8 +84,10 @@ def channel_for(source: str, medium: str | None) -> str:
         return "facebook"
     if s in ("instagram", "ig"):
         return "instagram"
-    if s in ("tiktok", "google"):
+    if s in ("tiktok", "google", "linkedin", "pinterest", "snapchat", "youtube", "x"):
         return s
+    if s in ("twitter", "t.co"):
+        return "x"
     return "other"
 
 

@@ -1,10 +1,15 @@
-"""Campaign schedule: every month 3 Meta campaigns (alternating accounts 1001/1002), 1 TikTok campaign and 1 Google
+"""Campaign schedule: every month 3 Meta campaigns (alternating accounts 1001/1002), 1 TikTok campaign, 1 Google
 search campaign (customer 1234567890, from its own KIND_GOOGLE_CAMPAIGNS stream so the other platforms' campaigns
-keep their identity)."""
+keep their identity) and 1 campaign on each of LinkedIn, X, Snapchat and Pinterest (KIND_SOCIAL_CAMPAIGNS streams).
+
+Platform ids follow each platform's shape: LinkedIn campaign group / campaign / creative ids are integers, X ids are
+short base-36 strings, Snapchat ids are UUIDs and Pinterest ids are 12-digit integers. Their hierarchy maps onto
+Campaign / Ad.adset (LinkedIn campaign, X line item, Snapchat ad squad, Pinterest ad group) / Ad."""
 
 from __future__ import annotations
 
 import calendar
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -14,9 +19,11 @@ from sandbox.constants import (
     GOOGLE_ADS_ACCOUNT,
     KIND_CAMPAIGNS,
     KIND_GOOGLE_CAMPAIGNS,
+    KIND_SOCIAL_CAMPAIGNS,
     META_ACCOUNTS,
     OBJECTIVES,
     SEGMENTS,
+    SOCIAL_AD_ACCOUNTS,
     TIKTOK_ACCOUNT,
     AdAccount,
 )
@@ -54,6 +61,31 @@ NAMING_ISSUES = ("copy_of", "unknown_segment", "missing_field")
 META_PER_MONTH = 3
 GOOGLE_INDEX_BASE = 100_000  # Campaign.index of a Google campaign: GOOGLE_INDEX_BASE + month index
 GOOGLE_MATCH_TYPES = ("exact", "phrase", "broad")
+# LinkedIn, X, Snapchat, Pinterest: Campaign.index base, daily budget range (account-currency cents), geos, the
+# segments the platform's audience leans to, flight length range (days) and ad formats.
+SOCIAL_PLATFORMS = ("linkedin", "x", "snapchat", "pinterest")
+
+
+@dataclass(frozen=True)
+class _SocialPlan:
+    index_base: int
+    budget: tuple[int, int]
+    geos: tuple[str, ...]
+    segments: tuple[str, ...]
+    flight_days: tuple[int, int]
+    formats: tuple[str, str]
+
+
+_SOCIAL_PLANS = {
+    "linkedin": _SocialPlan(
+        200_000, (5000, 15000), ("us", "uk", "eu"), ("millennial", "parents"), (30, 60), ("single-image", "video")
+    ),
+    "x": _SocialPlan(300_000, (3000, 9000), ("us", "uk"), ("genz", "millennial"), (21, 45), ("promoted-post", "video")),
+    "snapchat": _SocialPlan(400_000, (4000, 11000), ("uk",), ("genz",), (21, 45), ("snap-ad", "story")),
+    "pinterest": _SocialPlan(
+        500_000, (4000, 12000), ("us",), ("parents", "millennial"), (30, 60), ("standard-pin", "idea-pin")
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -198,6 +230,8 @@ def campaigns_for_month(m: int) -> tuple[Campaign, ...]:
             )
         )
     out.append(_google_campaign(m))
+    for account in SOCIAL_AD_ACCOUNTS:
+        out.append(_social_campaign(account, m, {c.initiative for c in out}))
     return tuple(out)
 
 
@@ -230,6 +264,88 @@ def _google_campaign(m: int) -> Campaign:
         platform="google",
         account=GOOGLE_ADS_ACCOUNT,
         campaign_id=str(21000000000 + m * 10),
+        name=_name(initiative, segment, objective, geo, launch, issue),
+        initiative=initiative,
+        segment=segment,
+        objective=objective,
+        geo=geo,
+        launch=launch,
+        end=end,
+        daily_budget_cents=budget,
+        ads=ads,
+        promo_code=None,
+        promo_pct=10,
+        naming_issue=issue,
+    )
+
+
+def _social_ids(platform: str, m: int) -> tuple[str, list[str], list[str]]:
+    """Campaign id, 2 ad-group ids and 4 ad ids (2 per ad group) in the platform's id format."""
+    if platform == "x":
+
+        def make(level: int, n: int) -> str:
+            return _base36(1_679_616 * level + m * 53 + n * 7)
+    elif platform == "snapchat":
+
+        def make(level: int, n: int) -> str:
+            return str(uuid.uuid5(uuid.NAMESPACE_URL, f"snapchat/northwind/{level}/{m}/{n}"))
+    elif platform == "linkedin":
+
+        def make(level: int, n: int) -> str:
+            return str((615_000_000, 268_000_000, 1_490_000_000)[level - 1] + m * 10 + n)
+    else:
+
+        def make(level: int, n: int) -> str:
+            return str((626_740_000_000, 2_680_000_000_000, 687_200_000_000)[level - 1] + m * 10 + n)
+
+    return make(1, 0), [make(2, j) for j in range(2)], [make(3, j * 2 + a) for j in range(2) for a in range(2)]
+
+
+def _base36(n: int) -> str:
+    """Lowercase base-36 digits of n (X Ads ids look like this)."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out or "0"
+
+
+def _social_campaign(account: AdAccount, m: int, taken: set[str]) -> Campaign:
+    """The month's campaign on a social ad platform: 2 ad groups x 2 ads, with the platform's audience and budget.
+
+    Its initiative is one the month's earlier campaigns do not use, so campaign names never collide."""
+    plan = _SOCIAL_PLANS[account.platform]
+    rng = rng_for(KIND_SOCIAL_CAMPAIGNS, plan.index_base, m)
+    start = month_start(m)
+    dim = calendar.monthrange(start.year, start.month)[1]
+    u = rng.random(12)
+    free = [i for i in INITIATIVES if i not in taken]
+    initiative = free[int(u[0] * len(free))]
+    segment = plan.segments[int(u[1] * len(plan.segments))]
+    objective = OBJECTIVES[int(u[2] * 3)]
+    launch = start + timedelta(days=int(u[3] * dim))
+    low, high = plan.flight_days
+    end = launch + timedelta(days=low + int(u[4] * (high - low + 1)) - 1)
+    issue = NAMING_ISSUES[int(u[6] * 3)] if u[5] < 0.125 else None
+    geo = plan.geos[int(u[7] * len(plan.geos))]
+    budget = int(plan.budget[0] + u[8] * (plan.budget[1] - plan.budget[0]))
+    campaign_id, adset_ids, ad_ids = _social_ids(account.platform, m)
+    ads = tuple(
+        Ad(
+            ad_ids[j * 2 + a],
+            f"{initiative}_{plan.formats[a]}_v{a + 1}",
+            adset_ids[j],
+            f"{segment}_{geo}_{AUDIENCES[(m + j) % 4]}",
+        )
+        for j in range(2)
+        for a in range(2)
+    )
+    return Campaign(
+        index=plan.index_base + m,
+        platform=account.platform,
+        account=account,
+        campaign_id=campaign_id,
         name=_name(initiative, segment, objective, geo, launch, issue),
         initiative=initiative,
         segment=segment,

@@ -40,11 +40,15 @@ KIND_LI_DAY = 43  # LinkedIn organization day (page-level impressions/engagement
 KIND_PIN_PINS = 44  # sandbox.pinterest_social: pins created by the brand account
 KIND_PIN_DAY = 45  # Pinterest account analytics day (impressions, saves, clicks)
 KIND_PIN_FOLLOWERS = 46  # Pinterest account daily new followers
+KIND_SOCIAL_CAMPAIGNS = 60  # sandbox.campaigns: the month's LinkedIn / X / Snapchat / Pinterest ad campaign
+KIND_SOCIAL_AD_DAY = 61  # sandbox.ads: such a campaign's daily delivery
+KIND_SOCIAL_GA4 = 62  # sandbox.ga4: sessions landing from such a campaign's clicks
+KIND_SOCIAL_ORDERS = 63  # sandbox.orders: which direct-looking orders came from such a campaign's ads
 
 
 @dataclass(frozen=True)
 class AdAccount:
-    """An ad account (Meta), advertiser (TikTok) or customer (Google Ads)."""
+    """An ad account (Meta, LinkedIn, X, Snapchat, Pinterest), advertiser (TikTok) or customer (Google Ads)."""
 
     platform: str
     account_id: str
@@ -86,7 +90,18 @@ META_ACCOUNTS = (
 )
 TIKTOK_ACCOUNT = AdAccount("tiktok", "7001", "Northwind Threads TikTok", "USD", "America/New_York")
 GOOGLE_ADS_ACCOUNT = AdAccount("google", "1234567890", "Northwind Threads Search", "USD", "America/New_York")
-AD_ACCOUNTS = {a.account_id: a for a in (*META_ACCOUNTS, TIKTOK_ACCOUNT, GOOGLE_ADS_ACCOUNT)}
+# LinkedIn reports ad analytics by UTC day, so its account "time zone" is UTC.
+LINKEDIN_ADS_ACCOUNT = AdAccount("linkedin", "508123456", "Northwind Threads LinkedIn", "USD", "UTC")
+X_ADS_ACCOUNT = AdAccount("x", "18ce54d4x5t", "Northwind Threads X Ads", "USD", "America/New_York")
+SNAPCHAT_ADS_ACCOUNT = AdAccount(
+    "snapchat", "8a3c5f2e-6b1d-4c7e-9f40-2d5e8b1a7c36", "Northwind Threads Snap UK", "GBP", "Europe/London"
+)
+PINTEREST_ADS_ACCOUNT = AdAccount(
+    "pinterest", "549755885175", "Northwind Threads Pinterest Ads", "USD", "America/New_York"
+)
+# The ad platforms that also have an organic presence or none (Snapchat): one campaign a month each.
+SOCIAL_AD_ACCOUNTS = (LINKEDIN_ADS_ACCOUNT, X_ADS_ACCOUNT, SNAPCHAT_ADS_ACCOUNT, PINTEREST_ADS_ACCOUNT)
+AD_ACCOUNTS = {a.account_id: a for a in (*META_ACCOUNTS, TIKTOK_ACCOUNT, GOOGLE_ADS_ACCOUNT, *SOCIAL_AD_ACCOUNTS)}
 
 SHOPS = (
     Shop(0, "northwind-us", 60010000001, "Northwind Threads US", "USD", "America/New_York", "us", 17.0, 700, 595, 7500),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Path families; a key in the per-family maps may also be the group (the part before the first '_').
 PATH_FAMILIES = (
@@ -56,6 +59,11 @@ class Faults:
         (Graph: HTTP 500 code 2 is_transient; Shopify: HTTP 500; TikTok: HTTP 500 code 50000; GA4: HTTP 500
         INTERNAL; Google Ads: HTTP 500 INTERNAL with internalError). GA4 and Google Ads throttles answer HTTP 429
         RESOURCE_EXHAUSTED with Retry-After (Google Ads: quotaError RESOURCE_TEMPORARILY_EXHAUSTED).
+    duplicate_page: families or groups whose paged listings serve their first page twice: the records of page 1
+        come again as page 2 and every later page moves one on (what offset paging shows when rows shift between
+        requests, or a cursor that points back once). Nothing is lost; a connector must not load a record twice.
+    extra_field: families or groups whose records carry a field the connector has never seen (`EXTRA_FIELD`,
+        a string), as when a platform adds a field to its API.
     negative_spend_day: on this account-tz day the first served ad row of each Meta account has negative spend.
     duplicate_order_day: on this shop-local day the first non-test order of `duplicate_order_shop` is served
         twice: the copy has a new id (and new line item ids) and the same name.
@@ -66,13 +74,15 @@ class Faults:
     retry_after_seconds: float = 2.0
     meta_throttle_as_400: bool = False
     tiktok_throttle_as_429: bool = False
+    duplicate_page: tuple[str, ...] = ()
+    extra_field: tuple[str, ...] = ()
     negative_spend_day: date | None = None
     duplicate_order_day: date | None = None
     duplicate_order_shop: str = "northwind-us"
 
     def __post_init__(self) -> None:
         """Validate the family keys."""
-        for key in (*self.rate_limit_first_n, *self.server_errors_first_n):
+        for key in (*self.rate_limit_first_n, *self.server_errors_first_n, *self.duplicate_page, *self.extra_field):
             if key not in PATH_FAMILIES and key not in GROUPS:
                 raise ValueError(f"unknown path family {key!r}; use one of {PATH_FAMILIES + GROUPS}")
 
@@ -83,7 +93,17 @@ class Faults:
         for key in ("negative_spend_day", "duplicate_order_day"):
             if raw.get(key):
                 raw[key] = date.fromisoformat(raw[key])
+        for key in ("duplicate_page", "extra_field"):
+            raw[key] = tuple(raw.get(key, ()))
         return cls(**raw)
+
+
+EXTRA_FIELD = "sandbox_added_field"
+
+
+def _applies(family: str, keys: Sequence[str]) -> bool:
+    """Whether a fault listed for `keys` (families or groups) applies to a family."""
+    return family in keys or family.split("_")[0] in keys
 
 
 class FaultState:
@@ -109,3 +129,16 @@ class FaultState:
                 elif outcome is None and n <= rl + se:
                     outcome = "server_error"
         return outcome
+
+    def paged(self, family: str, items: Sequence[T], page_size: int) -> list[T]:
+        """The records a paged listing of `family` walks through: `items`, or with a duplicate_page fault the first
+        page's records twice (page 2 repeats page 1, later pages move one on)."""
+        if not _applies(family, self.faults.duplicate_page) or not items:
+            return list(items)
+        return [*items[:page_size], *items]
+
+    def drifted(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
+        """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too."""
+        if not _applies(family, self.faults.extra_field):
+            return record
+        return {**record, EXTRA_FIELD: "added by the platform"}

@@ -8,6 +8,8 @@ per (property-tz date, sessionSource, sessionMedium, sessionCampaignName, sessio
 - paid campaigns bring clicks x a landing rate sessions on the ad row's day, tagged with the campaign's name and id
   (utm_id in the ad's URL template); Meta splits into facebook / instagram, TikTok is tiktok, medium paid_social;
   Google search campaigns are google / cpc (their landing rate draws come from KIND_GOOGLE_GA4 streams);
+  LinkedIn, X, Snapchat and Pinterest campaigns are linkedin / twitter / snapchat / pinterest, paid_social
+  (KIND_SOCIAL_GA4 streams);
 - organic social, email, Google (organic and brand search), referral and direct traffic from a daily stream.
 Purchases (ecommercePurchases = keyEvents) are the orders GA4 saw: about 95 % of orders (the rest are lost to
 consent), chosen by order id; purchaseRevenue = their net sales converted to USD at the day's rate.
@@ -25,7 +27,7 @@ from urllib.parse import urlsplit
 
 from sandbox import fx
 from sandbox.attribution import utm_params
-from sandbox.constants import EPOCH, KIND_GA4_DAY, KIND_GOOGLE_GA4, REPORTING_TZ
+from sandbox.constants import EPOCH, KIND_GA4_DAY, KIND_GOOGLE_GA4, KIND_SOCIAL_GA4, REPORTING_TZ
 from sandbox.orders import Order, _season
 from sandbox.rng import rng_for
 from sandbox.world import build_world
@@ -35,6 +37,8 @@ GA4_TIMEZONE = "America/New_York"
 GA4_CURRENCY = "USD"
 NOT_SET = "(not set)"
 LANDING_RATE = 0.82  # sessions per ad click
+# sessionSource of the LinkedIn / X / Snapchat / Pinterest ads' landing URLs (medium paid_social)
+SOCIAL_AD_SOURCES = {"linkedin": "linkedin", "x": "twitter", "snapchat": "snapchat", "pinterest": "pinterest"}
 CONSENT_SEEN_PER_MILLE = 950  # orders GA4 records as purchases, per thousand
 
 # (source, medium, campaign or None for a dated email campaign, mean sessions a day)
@@ -129,11 +133,17 @@ def ga4_rows(as_of: date) -> tuple[Ga4Row, ...]:
     for (index, day), n in sorted(clicks.items()):
         c = campaigns[index]
         google = c.platform == "google"
-        rng = rng_for(KIND_GOOGLE_GA4 if google else KIND_GA4_DAY, index if google else 1 + index, day.toordinal())
+        social = c.platform in SOCIAL_AD_SOURCES
+        if google or social:
+            rng = rng_for(KIND_GOOGLE_GA4 if google else KIND_SOCIAL_GA4, index, day.toordinal())
+        else:
+            rng = rng_for(KIND_GA4_DAY, 1 + index, day.toordinal())
         landed = int(rng.binomial(n, LANDING_RATE))
         medium = "cpc" if google else "paid_social"
         if google:
             split = [("google", landed)]
+        elif social:
+            split = [(SOCIAL_AD_SOURCES[c.platform], landed)]
         elif c.platform == "tiktok":
             split = [("tiktok", landed)]
         else:

@@ -12,9 +12,9 @@ from urllib.parse import quote
 
 import numpy as np
 
-from sandbox.campaigns import Campaign, campaigns_for_month, month_index
+from sandbox.campaigns import SOCIAL_PLATFORMS, Campaign, campaigns_for_month, month_index
 from sandbox.catalog import GENERIC_CODES, INFLUENCER_CODES, PRODUCTS
-from sandbox.constants import EPOCH, EPOCH_START_UTC, KIND_ORDERS, SHOPS, Shop
+from sandbox.constants import EPOCH, EPOCH_START_UTC, KIND_ORDERS, KIND_SOCIAL_ORDERS, SHOPS, Shop
 from sandbox.rng import rng_for
 
 # Order drivers and their base weights (conditional ones only when a campaign is available).
@@ -31,6 +31,15 @@ _DRIVERS = (
     ("direct", 0.30),
 )
 _META_SOURCES = (("facebook", 0.4), ("fb", 0.15), ("instagram", 0.35), ("ig", 0.10))
+# Share of would-be direct orders that came from a running LinkedIn / X / Snapchat / Pinterest campaign of the geo.
+SOCIAL_AD_SHARE_OF_DIRECT = 0.2
+# utm_source, click-id parameter and referring site of their ads' landing URLs.
+_SOCIAL_AD_UTM = {
+    "linkedin": ("linkedin", "li_fat_id", "https://www.linkedin.com/"),
+    "x": ("twitter", "twclid", "https://t.co/"),
+    "snapchat": ("snapchat", "ScCid", "https://www.snapchat.com/"),
+    "pinterest": ("pinterest", "epik", "https://www.pinterest.com/"),
+}
 _META_CUM = list(itertools.accumulate(w for _, w in _META_SOURCES))
 _PATHS = ("/", "/collections/new-arrivals", "/collections/sale", "/products/{p}", "/products/{p}")
 
@@ -198,21 +207,23 @@ class _ShopGenerator:
             self._day(self.next_day)
             self.next_day += timedelta(days=1)
 
-    def _active(self, day: date) -> tuple[list[Campaign], list[Campaign], list[Campaign]]:
-        """Meta, TikTok and Google campaigns (geo = shop geo) that launched before `day` and still run on it."""
+    def _active(self, day: date) -> dict[str, list[Campaign]]:
+        """Campaigns per platform (geo = shop geo) that launched before `day` and still run on it."""
         m = month_index(day)
-        by_platform: dict[str, list[Campaign]] = {"meta": [], "tiktok": [], "google": []}
+        by_platform: dict[str, list[Campaign]] = {p: [] for p in ("meta", "tiktok", "google", *SOCIAL_PLATFORMS)}
         for mm in range(max(0, m - 3), m + 1):
             for c in campaigns_for_month(mm):
                 if c.geo == self.shop.geo and c.launch < day <= c.end:
                     by_platform[c.platform].append(c)
-        return by_platform["meta"], by_platform["tiktok"], by_platform["google"]
+        return by_platform
 
     def _day(self, day: date) -> None:
         """Generate one local day of orders."""
         shop = self.shop
         rng = rng_for(KIND_ORDERS, shop.index, day.toordinal())
-        meta, tiktok, google = self._active(day)
+        active = self._active(day)
+        meta, tiktok, google = active["meta"], active["tiktok"], active["google"]
+        social = [c for p in SOCIAL_PLATFORMS for c in active[p]]
         coded = [c for c in meta if c.promo_code]
         lam = shop.base_orders_per_day * _season(day) * (1.0 + 0.04 * len(meta) + 0.05 * len(tiktok))
         n = int(rng.poisson(lam))
@@ -224,6 +235,9 @@ class _ShopGenerator:
         secs = np.sort(np.floor(rng.beta(2.2, 1.6, total) * length.total_seconds()).astype(np.int64))
         u = rng.random((total, 20)).tolist()
         lines_u = rng.random((total, 3, 3)).tolist()
+        # Some orders that would look direct came from a LinkedIn / X / Snapchat / Pinterest ad: drawn from their own
+        # stream so the other orders keep their identity.
+        social_u = rng_for(KIND_SOCIAL_ORDERS, shop.index, day.toordinal()).random((total, 2)).tolist()
         weights = np.array([w for _, w in _DRIVERS])
         avail = {"meta": bool(meta), "tiktok": bool(tiktok), "campaign_code": bool(coded)}
         for i, (name, _) in enumerate(_DRIVERS):
@@ -236,6 +250,10 @@ class _ShopGenerator:
                 continue
             is_test = has_test and i == test_pos
             driver = _DRIVERS[min(bisect.bisect_right(cum, u[i][0]), len(_DRIVERS) - 1)][0]
+            social_pick = None
+            if driver == "direct" and not is_test and social and social_u[i][0] < SOCIAL_AD_SHARE_OF_DIRECT:
+                social_pick = _pick_weighted(social, social_u[i][1])
+                driver = social_pick.platform
             self.orders.append(
                 self._order(
                     created,
@@ -243,7 +261,7 @@ class _ShopGenerator:
                     "direct" if is_test else driver,
                     u[i],
                     lines_u[i],
-                    (meta, tiktok, google),
+                    (meta, tiktok, google, social_pick),
                     coded,
                 )
             )
@@ -265,7 +283,7 @@ class _ShopGenerator:
         driver: str,
         u: list[float],
         lu: list[float],
-        active: tuple[list[Campaign], list[Campaign], list[Campaign]],
+        active: tuple[list[Campaign], list[Campaign], list[Campaign], Campaign | None],
         coded: list[Campaign],
     ) -> Order:
         """Build one order (lines, discount, UTMs, refund)."""
@@ -307,7 +325,7 @@ class _ShopGenerator:
         self,
         driver: str,
         u: list[float],
-        active: tuple[list[Campaign], list[Campaign], list[Campaign]],
+        active: tuple[list[Campaign], list[Campaign], list[Campaign], Campaign | None],
         coded: list[Campaign],
         path: str,
         created: datetime,
@@ -315,8 +333,9 @@ class _ShopGenerator:
         """Landing site, referring site, discount code and driving campaign key for an order driver.
 
         A google order comes from a running Google search campaign of the shop's geo 3 times in 4 (utm_campaign =
-        its id, name or a messy name, with a gclid), else from the untracked brand search."""
-        meta, tiktok, google = active
+        its id, name or a messy name, with a gclid), else from the untracked brand search. An order from a LinkedIn,
+        X, Snapchat or Pinterest ad (`social_pick`) lands with that platform's utm_source and click id."""
+        meta, tiktok, google, social_pick = active
         code: DiscountCode | None = None
         campaign: Campaign | None = None
         referrer: str | None = None
@@ -342,6 +361,14 @@ class _ShopGenerator:
             else:
                 query = f"utm_source=tiktok&utm_medium=paid_social&utm_campaign={_q(value)}&ttclid={token}"
                 referrer = "https://www.tiktok.com/" if u[11] < 0.5 else None
+        elif social_pick is not None:
+            campaign = social_pick
+            value = (
+                campaign.campaign_id if u[5] < 0.6 else (campaign.name if u[5] < 0.85 else _messy(campaign.name, u[6]))
+            )
+            source, click_id, site = _SOCIAL_AD_UTM[driver]
+            query = f"utm_source={source}&utm_medium=paid_social&utm_campaign={_q(value)}&{click_id}={token}"
+            referrer = site if u[11] < 0.5 else None
         elif driver == "instagram":
             src = "instagram" if u[7] < 0.8 else "ig"
             query = f"utm_source={src}&utm_medium=social&utm_campaign={('linkinbio', 'story', 'reel')[int(u[8] * 3)]}"

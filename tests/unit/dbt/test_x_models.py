@@ -69,4 +69,4 @@ def test_channel_x_reaches_fct_channel_daily(warehouse: Path, dbt_harness: Any) 
     [(name, kind)] = dbt_harness.query(
         warehouse, f"select channel_name, channel_type from {dim_schema}.dim_channels where channel = 'x'"
     )
-    assert (name, kind) == ("X (organic)", "organic")
+    assert (name, kind) == ("X", "social")

@@ -84,7 +84,8 @@ def _attribute(order: dict, known: dict[str, dict[str, str]], promos: dict[str, 
         elif src in ("instagram", "ig"):
             channel = "instagram"
         else:
-            channel = src if src in ("tiktok", "google") else "other"
+            social = {"twitter": "x", "linkedin": "linkedin", "snapchat": "snapchat", "pinterest": "pinterest"}
+            channel = src if src in ("tiktok", "google") else social.get(src, "other")
         value = q.get("utm_campaign", "")
         norm = re.sub("[^a-z0-9]", "", value.lower())
         cid = value if value in known["id"] else known["name"].get(value) or known["norm"].get(norm)

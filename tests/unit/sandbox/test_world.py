@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from sandbox.attribution import channel_for, naming_segment, normalise, parse_name, utm_params
 from sandbox.campaigns import campaigns_for_month, month_index
-from sandbox.constants import EPOCH, EPOCH_START_UTC, GEOS, IG_BASE_FOLLOWERS, SHOPS
+from sandbox.constants import AD_ACCOUNTS, EPOCH, EPOCH_START_UTC, GEOS, IG_BASE_FOLLOWERS, SHOPS
 from sandbox.world import build_world, cutoff_for
 
 AS_OF = date(2026, 11, 22)
@@ -83,15 +84,36 @@ def test_campaign_schedule() -> None:
     campaigns = [c for m in range(36) for c in campaigns_for_month(m)]
     for m in range(36):
         month = campaigns_for_month(m)
-        assert [c.platform for c in month] == ["meta", "meta", "meta", "tiktok", "google"]
-        assert {c.account_id for c in month} <= {"1001", "1002", "7001", "1234567890"}
+        assert [c.platform for c in month] == [
+            "meta",
+            "meta",
+            "meta",
+            "tiktok",
+            "google",
+            "linkedin",
+            "x",
+            "snapchat",
+            "pinterest",
+        ]
+        assert {c.account_id for c in month} == {a.account_id for a in AD_ACCOUNTS.values()}
     meta = [c for c in campaigns if c.platform == "meta"]
     assert [c.account_id for c in meta[:4]] == ["1001", "1002", "1001", "1002"]
     for c in campaigns:
         flight = (c.end - c.launch).days + 1
-        assert 60 <= flight <= 90 if c.platform == "google" else 45 <= flight <= 75
+        if c.platform == "google":
+            assert 60 <= flight <= 90
+        elif c.platform in ("meta", "tiktok"):
+            assert 45 <= flight <= 75
+        else:
+            assert 21 <= flight <= 60
         assert len({a.adset_id for a in c.ads}) == 2 and len(c.ads) == 4
-        assert c.campaign_id.isdigit() and c.segment in ("genz", "millennial", "parents")
+        assert c.segment in ("genz", "millennial", "parents")
+        if c.platform == "x":
+            assert re.fullmatch(r"[0-9a-z]{5}", c.campaign_id)
+        elif c.platform == "snapchat":
+            assert str(uuid.UUID(c.campaign_id)) == c.campaign_id
+        else:
+            assert c.campaign_id.isdigit()
         if c.platform == "meta":
             assert re.fullmatch(r"120210\d{11}", c.campaign_id)
             assert c.geo == "us" if c.account_id == "1001" else c.geo in ("eu", "uk")
@@ -186,7 +208,7 @@ def test_utm_and_code_mix() -> None:
                 both += o.discount is not None
             elif o.discount is None:
                 neither += 1
-            if o.driver in ("meta", "tiktok"):
+            if o.driver in ("meta", "tiktok", "linkedin", "x", "snapchat", "pinterest"):
                 c = cutoff_by_key[o.driver_campaign]
                 local_day = o.created_at.astimezone(shop.tz).date()
                 assert c.launch < local_day <= c.end and c.geo == shop.geo
@@ -209,6 +231,10 @@ def test_utm_and_code_mix() -> None:
         "ig",
         "tiktok",
         "google",
+        "linkedin",
+        "twitter",
+        "snapchat",
+        "pinterest",
     }
     assert sources[("instagram", "social")] > 0 and sources[("facebook", "social")] > 0
     assert sources[("newsletter", "email")] > 0 and both > 100 and neither > 1000
