@@ -13,7 +13,11 @@
 {%- endmacro %}
 
 {% macro ad_performance_models() -%}
-    {{ return(['int_meta_ads__ad_performance', 'int_tiktok_ads__ad_performance', 'int_google_ads__ad_performance']) }}
+    {{ return([
+        'int_meta_ads__ad_performance',
+        'int_tiktok_ads__ad_performance',
+        'int_google_ads__ad_performance',
+    ]) }}
 {%- endmacro %}
 
 {#- Organic, grain platform x account x day. -#}

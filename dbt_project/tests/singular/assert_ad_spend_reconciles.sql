@@ -1,6 +1,7 @@
 {#-
     Integrity: ad spend is conserved from staging to the marts.
-    - per currency, staging spend_local = fct_ad_performance_daily spend_local (and the row counts match);
+    - per currency, the platforms' conformed models (one per staging model, macro ad_performance_models) sum to
+      fct_ad_performance_daily spend_local, with as many rows;
     - spend in the reporting currency: fct_ad_performance_daily = fct_campaign_performance_daily = fct_channel_daily.
     Returns one row per failed check.
 -#}
@@ -10,11 +11,7 @@ staging as (
 
     select currency_code, sum(spend_local) as spend_local, count(*) as n_rows
     from (
-        select currency_code, spend_local from {{ ref('stg_meta_ads__ad_insights') }}
-        union all
-        select currency_code, spend_local from {{ ref('stg_tiktok_ads__ad_insights') }}
-        union all
-        select currency_code, spend_local from {{ ref('stg_google_ads__ad_insights') }}
+        {{ union_models(ad_performance_models(), 'currency_code, spend_local') }}
     ) as ad_staging
     group by currency_code
 
