@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 DEFAULT_FRESHNESS_DAYS = 2
+DEFAULT_SOURCES = ("meta_ads", "shopify", "instagram", "facebook_pages")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class GateParams:
         spend_reconciliation_platform: When set, only this platform's spend is reconciled (mart rows of the
             platform against its raw insights table); by default every loaded ad platform is, each on its own.
         sample_rows: How many bad rows each failed check reports (at most).
+        sources: The sources (catalog names such as ``meta_ads``, ``exports``) this run loads; the raw checks of
+            exactly these run, so a source that is not configured is not judged, and one that should have loaded
+            but did not fails freshness. ``None`` means the four sources every deployment has: meta_ads, shopify,
+            instagram and facebook_pages.
     """
 
     run_date: date
@@ -37,6 +42,7 @@ class GateParams:
     max_noncompliant_campaign_share: float = 0.2
     spend_reconciliation_platform: str | None = None
     sample_rows: int = 5
+    sources: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         """Reject thresholds that cannot be meant."""
@@ -58,3 +64,7 @@ class GateParams:
         if dataset in self.freshness_days:
             return self.freshness_days[dataset]
         return self.freshness_days.get(dataset.removeprefix("raw_"), self.default_freshness_days)
+
+    def checks_source(self, source: str) -> bool:
+        """Whether this run's raw checks include ``source`` (a catalog name such as ``shopify``)."""
+        return source in (DEFAULT_SOURCES if self.sources is None else self.sources)

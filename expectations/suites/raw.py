@@ -19,12 +19,23 @@ NO_ROWS = 99999  # days_behind reported for an empty table
 
 @dataclass(frozen=True)
 class FreshnessSource:
-    """Where a source's freshness is read: its dataset, table and date (or timestamptz) column."""
+    """Where a source's freshness is read: its dataset, table and date (or timestamptz) column.
 
-    dataset: str
+    Sources with a row for every day (an account's daily insights, a daily snapshot, orders) are judged by their
+    newest data day. Sources that may rightly have no new rows for days (an ad account with no campaign running, a
+    quiet Stripe account, an exports folder) are judged by their newest successful load (dlt's ``_dlt_loads``).
+    """
+
+    source: str
     table: str
     column: str
     is_timestamp: bool = False
+    where: str = ""
+
+    @property
+    def dataset(self) -> str:
+        """The source's raw dataset (DuckDB schema)."""
+        return f"raw_{self.source}"
 
     @property
     def qualified_table(self) -> str:
@@ -32,12 +43,39 @@ class FreshnessSource:
         return f"{self.dataset}.{self.table}"
 
 
-FRESHNESS_SOURCES = (
-    FreshnessSource("raw_meta_ads", "ad_insights", "date_start"),
-    FreshnessSource("raw_shopify", "orders", "created_at", is_timestamp=True),
-    FreshnessSource("raw_instagram", "account_insights_daily", "date"),
-    FreshnessSource("raw_facebook_pages", "page_insights_daily", "date"),
-)
+def _by_load(source: str) -> FreshnessSource:
+    """Freshness of a source by its newest successful dlt load."""
+    return FreshnessSource(source, "_dlt_loads", "inserted_at", is_timestamp=True, where="WHERE status = 0")
+
+
+FRESHNESS_SOURCES = {
+    s.source: s
+    for s in (
+        FreshnessSource("meta_ads", "ad_insights", "date_start"),
+        FreshnessSource("shopify", "orders", "created_at", is_timestamp=True),
+        FreshnessSource("instagram", "account_insights_daily", "date"),
+        FreshnessSource("facebook_pages", "page_insights_daily", "date"),
+        FreshnessSource("ga4", "traffic_daily", "date"),
+        FreshnessSource("x", "users", "snapshot_date"),
+        FreshnessSource("youtube", "channels", "snapshot_date"),
+        FreshnessSource("linkedin_pages", "organizations", "snapshot_date"),
+        FreshnessSource("pinterest", "user_accounts", "snapshot_date"),
+        FreshnessSource("tiktok_organic", "account_daily", "date"),
+        *(
+            _by_load(name)
+            for name in (
+                "tiktok_ads",
+                "google_ads",
+                "linkedin_ads",
+                "x_ads",
+                "snapchat_ads",
+                "pinterest_ads",
+                "stripe",
+                "exports",
+            )
+        ),
+    )
+}
 
 
 def _freshness_explainer(column: str, run_date: date, limit: int) -> Any:
@@ -59,7 +97,7 @@ def freshness(source: FreshnessSource, params: GateParams) -> AssetSpec:
     day = utc_date(source.column) if source.is_timestamp else as_date(source.column)
     query = (
         f"SELECT COALESCE({date_literal(params.run_date)} - MAX({day}), {NO_ROWS}) AS days_behind "
-        f"FROM {qualified(source.qualified_table)}"
+        f"FROM {qualified(source.qualified_table)} {source.where}"
     )
     check = CheckSpec(
         name=f"freshness.{source.dataset}",
@@ -114,5 +152,17 @@ def shopify_orders() -> AssetSpec:
 
 
 def build(params: GateParams) -> list[AssetSpec]:
-    """All assets of the raw family."""
-    return [*(freshness(s, params) for s in FRESHNESS_SOURCES), ad_insights(), shopify_orders()]
+    """The raw family's assets for the sources this run loads (``GateParams.sources``).
+
+    A source without a freshness rule (a new connector not listed in FRESHNESS_SOURCES) is judged by its newest
+    load, so every source in the run is checked.
+    """
+    sources = [
+        name for name in {**FRESHNESS_SOURCES, **dict.fromkeys(params.sources or ())} if params.checks_source(name)
+    ]
+    assets = [freshness(FRESHNESS_SOURCES.get(name) or _by_load(name), params) for name in sources]
+    if params.checks_source("meta_ads"):
+        assets.append(ad_insights())
+    if params.checks_source("shopify"):
+        assets.append(shopify_orders())
+    return assets

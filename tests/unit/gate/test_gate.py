@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from expectations import CheckResult, GateParams, GateResult, run_gate
+from expectations.params import DEFAULT_SOURCES
 
 EXPECTED_CHECKS = {
     "freshness.raw_meta_ads",
@@ -310,3 +311,39 @@ def test_spend_reconciles_per_platform(warehouse, params: GateParams) -> None:
 
     only_tiktok = run_gate(moved, replace(params, spend_reconciliation_platform="tiktok"))
     assert failed(only_tiktok) == {"reconcile_spend.marts.fct_ad_performance_daily"}
+
+
+def test_only_the_runs_sources_are_judged(warehouse, params: GateParams) -> None:
+    """A source that is not part of the run (not configured) is not judged; one that is but did not load fails."""
+    path = warehouse("DROP SCHEMA raw_instagram CASCADE")
+    without_instagram = replace(params, sources=("meta_ads", "shopify", "facebook_pages"))
+
+    result = run_gate(path, without_instagram)
+    assert result.success, result.summary()
+    assert not any(c.name == "freshness.raw_instagram" for c in result.checks)
+
+    expected_tiktok = run_gate(path, replace(without_instagram, sources=(*without_instagram.sources, "tiktok_ads")))
+    assert failed(expected_tiktok) == {"freshness.raw_tiktok_ads"}
+    assert check(expected_tiktok, "freshness.raw_tiktok_ads").message == (
+        "source raw_tiktok_ads did not load: schema raw_tiktok_ads is absent"
+    )
+
+
+def test_sparse_sources_are_judged_by_their_newest_load(warehouse, params: GateParams) -> None:
+    """An ad account may deliver nothing for days; its source is stale only when it stops loading."""
+    loads = (
+        "CREATE SCHEMA raw_snapchat_ads; "
+        "CREATE TABLE raw_snapchat_ads._dlt_loads (load_id VARCHAR, status BIGINT, inserted_at TIMESTAMPTZ); "
+        "INSERT INTO raw_snapchat_ads._dlt_loads VALUES "
+        "('1', 0, TIMESTAMPTZ '2025-02-20 03:00:00+00'), ('2', 0, TIMESTAMPTZ '{last_ok}'), "
+        "('3', 1, TIMESTAMPTZ '2025-03-06 04:00:00+00')"
+    )
+    with_snapchat = replace(params, sources=(*DEFAULT_SOURCES, "snapchat_ads"))
+
+    fresh = run_gate(warehouse(loads.format(last_ok="2025-03-05 04:00:00+00")), with_snapchat)
+    assert fresh.success, fresh.summary()
+    assert check(fresh, "freshness.raw_snapchat_ads").observed_value == 1
+
+    stale = run_gate(warehouse(loads.format(last_ok="2025-03-01 04:00:00+00")), with_snapchat)
+    assert failed(stale) == {"freshness.raw_snapchat_ads"}
+    assert "newest inserted_at is 2025-03-01, 5 day(s) before run date 2025-03-06 (limit 2)" in stale.summary()
