@@ -97,8 +97,12 @@ class Faults:
     duplicate_page: families or groups whose paged listings serve their first page twice: the records of page 1
         come again as page 2 and every later page moves one on (what offset paging shows when rows shift between
         requests, or a cursor that points back once). Nothing is lost; a connector must not load a record twice.
+        Next links, totals and cursors follow the longer walk (Shopify's page_info then carries an offset; Google
+        Ads serves the first batch of its stream twice).
     extra_field: families or groups whose records carry a field the connector has never seen (`EXTRA_FIELD`,
-        a string), as when a platform adds a field to its API.
+        a string), as when a platform adds a field to its API. It is served even where the client names the fields
+        it wants (Graph `fields=`, GA4 dimensions/metrics, GAQL, TikTok metrics), which a real platform would not
+        do but one rolling out a change might; YouTube Analytics rows are arrays, so there the report body has it.
     negative_spend_day: on this account-tz day the first served ad row of each Meta account has negative spend.
     duplicate_order_day: on this shop-local day the first non-test order of `duplicate_order_shop` is served
         twice: the copy has a new id (and new line item ids) and the same name.

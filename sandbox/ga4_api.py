@@ -151,7 +151,7 @@ class Ga4Api:
         if limit <= 0 or offset < 0:
             return _bad("limit must be positive and offset must not be negative.")
         limit = min(limit, MAX_LIMIT)
-        table = self._aggregate(start, end, dims, mets)
+        table = self.faults.paged("ga4_report", self._aggregate(start, end, dims, mets), limit)
         page = table[offset : offset + limit]
         body: dict[str, Any] = {
             "dimensionHeaders": [{"name": d} for d in dims],
@@ -162,7 +162,13 @@ class Ga4Api:
         }
         if page:
             body["rows"] = [
-                {"dimensionValues": [{"value": v} for v in key], "metricValues": [{"value": str(v)} for v in values]}
+                self.faults.drifted(
+                    "ga4_report",
+                    {
+                        "dimensionValues": [{"value": v} for v in key],
+                        "metricValues": [{"value": str(v)} for v in values],
+                    },
+                )
                 for key, values in page
             ]
         return Response(200, body)

@@ -279,7 +279,8 @@ class GoogleAdsApi:
             raise _query_error("QUERY_NOT_SET", 'The request body must be {"query": "<GAQL>"}.')
         fields, start, end = parse_query(request["query"])
         rows = [(r, self.world.seen_ad(r)) for r in self.world.ad_days_for(customer_id) if start <= r.day <= end]
-        results = [_result(r, fields) for r in rows]
+        results = [self.faults.drifted("google_ads_search", _result(r, fields)) for r in rows]
+        results = self.faults.paged("google_ads_search", results, BATCH_SIZE)
         mask = _camel_mask(fields)
         batches = [
             {"results": results[i : i + BATCH_SIZE], "fieldMask": mask, "requestId": request_id}

@@ -162,7 +162,7 @@ class GraphApi(SocialEndpoints):
         specs = self._fields(query, tuple(values), "AdAccount") or [FieldSpec("account_id"), FieldSpec("name")]
         body = {s.name: values[s.name] for s in specs}
         body["id"] = node
-        return Response(200, body)
+        return Response(200, self.faults.drifted("meta_accounts", body))
 
     def _insights(self, node: str, query: dict[str, str], path: str) -> Response:
         """GET /act_{id}/insights at level=ad, time_increment=1."""
@@ -192,8 +192,10 @@ class GraphApi(SocialEndpoints):
                 )
         out_fields = list(dict.fromkeys(["date_start", "date_stop", *fields]))
         rows = [r for r in self.world.ad_days_for(acct.account_id) if since <= r.day <= until]
-        items = [self._insight_row(r, out_fields) for r in rows]
-        return Response(200, self._paginate(items, query, path, 25, MAX_INSIGHTS_LIMIT))
+        body = self._paginate(
+            "meta_insights", rows, query, path, (25, MAX_INSIGHTS_LIMIT), lambda r: self._insight_row(r, out_fields)
+        )
+        return Response(200, body)
 
     def _insight_row(self, r: AdDay, fields: list[str]) -> dict[str, object]:
         """One insights row as served (restated, faults applied)."""

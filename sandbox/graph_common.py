@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 from sandbox.constants import EPOCH
+from sandbox.faults import FaultState
 from sandbox.http_util import FieldSpec, Response, decode_cursor, encode_cursor, parse_fields
 from sandbox.world import World
 
@@ -85,16 +86,28 @@ def unix_param(query: dict[str, str], name: str) -> int | None:
 
 
 class GraphBase:
-    """Helpers shared by the Graph endpoint handlers (needs `world` and `base_url`)."""
+    """Helpers shared by the Graph endpoint handlers (needs `world`, `faults` and `base_url`)."""
 
     world: World
+    faults: FaultState
     base_url: str
 
     def _paginate(
-        self, items: list[dict[str, object]], query: dict[str, str], path: str, default_limit: int, max_limit: int
+        self,
+        family: str,
+        items: Sequence[object],
+        query: dict[str, str],
+        path: str,
+        limits: tuple[int, int],
+        render: Callable[[object], dict[str, object]],
     ) -> dict[str, object]:
-        """Slice items with cursor paging (paging.cursors + paging.next on all but the last page)."""
-        limit = int_param(query, "limit", default_limit, 1, max_limit)
+        """Slice items with cursor paging (paging.cursors + paging.next on all but the last page).
+
+        `limits` is (default, maximum) of the `limit` parameter; each served item is `render(item)`, drifted by an
+        extra_field fault. A duplicate_page fault serves the first page again as the second.
+        """
+        limit = int_param(query, "limit", limits[0], 1, limits[1])
+        items = self.faults.paged(family, items, limit)
         offset = 0
         for name in ("after", "before"):
             if name in query:
@@ -104,7 +117,7 @@ class GraphBase:
                 offset = cur["o"] if name == "after" else max(0, cur["o"] - limit)
                 break
         chunk = items[offset : offset + limit]
-        body: dict[str, object] = {"data": chunk}
+        body: dict[str, object] = {"data": [self.faults.drifted(family, render(item)) for item in chunk]}
         if not chunk:
             return body
         paging: dict[str, object] = {
@@ -186,9 +199,9 @@ class GraphBase:
         return metrics, days
 
     def _series(
-        self, node: str, metrics: list[str], days: list[date], value: Callable[[str, date], object]
+        self, family: str, node: str, metrics: list[str], days: list[date], value: Callable[[str, date], object]
     ) -> dict[str, object]:
-        """Insights body: one series per metric with end_time = next day 07:00 UTC."""
+        """Insights body: one series per metric with end_time = next day 07:00 UTC (drifted by extra_field)."""
         data = []
         for m in metrics:
             data.append(
@@ -204,4 +217,4 @@ class GraphBase:
                     "id": f"{node}/insights/{m}/day",
                 }
             )
-        return {"data": data}
+        return {"data": [self.faults.drifted(family, series) for series in data]}

@@ -38,7 +38,7 @@ class SocialEndpoints(GraphBase):
         specs = self._fields(query, tuple(values), "IGUser") or []
         body = {s.name: values[s.name] for s in specs}
         body["id"] = IG_USER_ID
-        return Response(200, body)
+        return Response(200, self.faults.drifted("ig_user", body))
 
     def _ig_media(self, node: str, query: dict[str, str], path: str) -> Response:
         """GET /{ig_user_id}/media, newest first, filtered on since <= timestamp < until."""
@@ -65,8 +65,9 @@ class SocialEndpoints(GraphBase):
             for m in reversed(self.world.ig_media)
             if (since is None or m.published_at >= since) and (until is None or m.published_at < until)
         ]
-        body = self._paginate(list(range(len(media))), query, path, 25, MAX_EDGE_LIMIT)
-        body["data"] = [self._ig_media_json(media[i], specs) for i in body["data"]]  # type: ignore[union-attr]
+        body = self._paginate(
+            "ig_media", media, query, path, (25, MAX_EDGE_LIMIT), lambda m: self._ig_media_json(m, specs)
+        )
         return Response(200, body)
 
     def _ig_media_json(self, m: IgMedia, specs: list[FieldSpec]) -> dict[str, object]:
@@ -119,7 +120,7 @@ class SocialEndpoints(GraphBase):
         """GET /{ig_user_id}/insights?metric=follower_count,reach&period=day (range <= 30 days)."""
         metrics, days = self._day_series(query, 30, IG_USER_METRICS)
         by_day = {d.day: d for d in self.world.ig_days}
-        return Response(200, self._series(node, metrics, days, lambda m, d: getattr(by_day[d], m)))
+        return Response(200, self._series("ig_insights", node, metrics, days, lambda m, d: getattr(by_day[d], m)))
 
     def _fb_page(self, node: str, query: dict[str, str], path: str) -> Response:
         """GET /{page_id}."""
@@ -134,7 +135,7 @@ class SocialEndpoints(GraphBase):
         specs = self._fields(query, tuple(values), "Page") or [FieldSpec("name")]
         body = {s.name: values[s.name] for s in specs}
         body["id"] = FB_PAGE_ID
-        return Response(200, body)
+        return Response(200, self.faults.drifted("fb_page", body))
 
     def _page_posts(self, node: str, query: dict[str, str], path: str) -> Response:
         """GET /{page_id}/published_posts, newest first, filtered on since <= created_time < until."""
@@ -160,8 +161,7 @@ class SocialEndpoints(GraphBase):
             for p in reversed(self.world.fb_posts)
             if (since is None or p.published_at >= since) and (until is None or p.published_at < until)
         ]
-        body = self._paginate(list(range(len(posts))), query, path, 25, MAX_EDGE_LIMIT)
-        body["data"] = [self._post_json(posts[i], specs) for i in body["data"]]  # type: ignore[union-attr]
+        body = self._paginate("fb_posts", posts, query, path, (25, MAX_EDGE_LIMIT), lambda p: self._post_json(p, specs))
         return Response(200, body)
 
     def _post_json(self, p: FbPost, specs: list[FieldSpec]) -> dict[str, object]:
@@ -217,4 +217,4 @@ class SocialEndpoints(GraphBase):
         def value(m: str, d: date) -> object:
             return 0 if m == "page_daily_unfollows_unique" else getattr(by_day[d], m)
 
-        return Response(200, self._series(node, metrics, days, value))
+        return Response(200, self._series("fb_insights", node, metrics, days, value))

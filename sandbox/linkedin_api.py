@@ -144,11 +144,11 @@ class LinkedInApi:
             raise _bad(f"Invalid sortBy {query['sortBy']}")
         start = self._int(query, "start", 0, 10**9)
         count = self._int(query, "count", 10, MAX_COUNT)
-        posts = list(reversed(li_posts_before(self.world.cutoff)))
+        posts = self.faults.paged("li_posts", list(reversed(li_posts_before(self.world.cutoff))), count)
         chunk = posts[start : start + count]
         return {
             "paging": {"start": start, "count": count, "links": [], "total": len(posts)},
-            "elements": [self._post(p) for p in chunk],
+            "elements": [self.faults.drifted("li_posts", self._post(p)) for p in chunk],
         }
 
     def _post(self, p: LiPost) -> dict[str, Any]:
@@ -211,6 +211,7 @@ class LinkedInApi:
                 for urn in urns
                 if urn in posts
             ]
+            elements = [self.faults.drifted("li_sharestats", e) for e in elements]
             return {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}
         elements = [
             {
@@ -220,6 +221,7 @@ class LinkedInApi:
             }
             for d in self._days(query)
         ]
+        elements = [self.faults.drifted("li_sharestats", e) for e in elements]
         return {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}
 
     def _stats(self, m: dict[str, int]) -> dict[str, Any]:
@@ -237,13 +239,12 @@ class LinkedInApi:
         elements = []
         for d in self._days(query):
             organic, paid = li_follower_gains(d)
-            elements.append(
-                {
-                    "organizationalEntity": LI_ORGANIZATION_URN,
-                    "timeRange": {"start": _utc_day_start(d), "end": _utc_day_start(d + timedelta(days=1))},
-                    "followerGains": {"organicFollowerGain": organic, "paidFollowerGain": paid},
-                }
-            )
+            element = {
+                "organizationalEntity": LI_ORGANIZATION_URN,
+                "timeRange": {"start": _utc_day_start(d), "end": _utc_day_start(d + timedelta(days=1))},
+                "followerGains": {"organicFollowerGain": organic, "paidFollowerGain": paid},
+            }
+            elements.append(self.faults.drifted("li_followerstats", element))
         return {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}
 
     def _network_size(self, query: dict[str, str]) -> dict[str, Any]:
@@ -251,4 +252,6 @@ class LinkedInApi:
         if query.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
             raise _bad("edgeType must be COMPANY_FOLLOWED_BY_MEMBER")
         self._organization(query["_urn"])
-        return {"firstDegreeSize": LI_TOTALS.total(self.world.as_of - timedelta(days=1))}
+        return self.faults.drifted(
+            "li_network", {"firstDegreeSize": LI_TOTALS.total(self.world.as_of - timedelta(days=1))}
+        )

@@ -75,7 +75,7 @@ class PinterestApi:
 
     def _user_account(self, query: dict[str, str]) -> dict[str, Any]:
         """GET /v5/user_account: the token's account with follower_count at the cutoff."""
-        return {
+        account = {
             "account_type": "BUSINESS",
             "id": PIN_USER_ID,
             "username": PIN_USERNAME,
@@ -85,6 +85,7 @@ class PinterestApi:
             "pin_count": len(pins_before(self.world.cutoff)),
             "monthly_views": 0,
         }
+        return self.faults.drifted("pin_account", account)
 
     def _pins(self, query: dict[str, str]) -> dict[str, Any]:
         """GET /v5/pins?page_size&bookmark: the account's pins, newest first."""
@@ -98,11 +99,11 @@ class PinterestApi:
             if cursor is None or not isinstance(cursor.get("o"), int):
                 raise _bad("Invalid bookmark.")
             offset = cursor["o"]
-        pins = list(reversed(pins_before(self.world.cutoff)))
+        pins = self.faults.paged("pin_pins", list(reversed(pins_before(self.world.cutoff))), size)
         chunk = pins[offset : offset + size]
         more = offset + size < len(pins)
         return {
-            "items": [self._pin(p) for p in chunk],
+            "items": [self.faults.drifted("pin_pins", self._pin(p)) for p in chunk],
             "bookmark": encode_cursor({"o": offset + size}) if more else None,
         }
 
@@ -142,5 +143,6 @@ class PinterestApi:
             else:
                 daily.append({"date": day.isoformat(), "data_status": "PROCESSING"})
             day += timedelta(days=1)
+        daily = [self.faults.drifted("pin_analytics", d) for d in daily]
         summary = {m: sum(d.get("metrics", {}).get(m, 0) for d in daily) for m in metrics}
         return {"all": {"daily_metrics": daily, "summary_metrics": summary}}

@@ -158,15 +158,18 @@ class ShopifyApi:
                 return Response(
                     200,
                     {
-                        "shop": {
-                            "id": shop.shop_id,
-                            "name": shop.name,
-                            "myshopify_domain": f"{shop.handle}.myshopify.com",
-                            "domain": f"{shop.handle}.myshopify.com",
-                            "currency": shop.currency,
-                            "iana_timezone": shop.timezone,
-                            "timezone": _gmt_label(self.world.cutoff, shop),
-                        }
+                        "shop": self.faults.drifted(
+                            "shopify_shop",
+                            {
+                                "id": shop.shop_id,
+                                "name": shop.name,
+                                "myshopify_domain": f"{shop.handle}.myshopify.com",
+                                "domain": f"{shop.handle}.myshopify.com",
+                                "currency": shop.currency,
+                                "iana_timezone": shop.timezone,
+                                "timezone": _gmt_label(self.world.cutoff, shop),
+                            },
+                        )
                     },
                 )
             return self._orders(shop, query, count_only=resource == "orders/count.json")
@@ -202,16 +205,37 @@ class ShopifyApi:
         rows, sort_field, desc = self._select(shop, filters)
         if count_only:
             return Response(200, {"count": len(rows)})
-        page, has_prev, has_next = self._slice(rows, sort_field, desc, state, limit)
+        ordered = rows[::-1] if desc else rows
+        walk = self.faults.paged("shopify_orders", ordered, limit)
+        if len(walk) == len(ordered):
+            page, has_prev, has_next = self._slice(rows, sort_field, desc, state, limit)
+            keys = [self._key(page[0], sort_field), self._key(page[-1], sort_field)] if page else []
+        else:
+            page, has_prev, has_next, keys = self._slice_walk(walk, state, limit)
         links = []
         if page and has_prev:
-            links.append(self._link(shop, filters, "prev", page[0], sort_field, limit, fields, "previous"))
+            links.append(self._link(shop, filters, "prev", keys[0], limit, fields, "previous"))
         if page and has_next:
-            links.append(self._link(shop, filters, "next", page[-1], sort_field, limit, fields, "next"))
+            links.append(self._link(shop, filters, "next", keys[1], limit, fields, "next"))
         headers = {"Link": ", ".join(links)} if links else {}
         wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-        body = [self._order_json(shop, s, wanted) for s in page]
+        body = [self.faults.drifted("shopify_orders", self._order_json(shop, s, wanted)) for s in page]
         return Response(200, {"orders": body}, headers)
+
+    @staticmethod
+    def _slice_walk(
+        walk: list[_Served], state: dict[str, object] | None, limit: int
+    ) -> tuple[list[_Served], bool, bool, list[object]]:
+        """The page of a duplicate_page walk (page 2 repeats page 1), addressed by position: a repeated page has no
+        keyset position of its own, so the page_info of such a walk carries the offset (`o`) instead of a key."""
+        offset = 0
+        if state is not None:
+            position = state.get("o")
+            if not isinstance(position, int) or position < 0:
+                raise ShopifyError(400, {"page_info": "Invalid value."})
+            offset = position if state["d"] == "next" else max(0, position - limit)
+        page = walk[offset : offset + limit]
+        return page, offset > 0, offset + len(page) < len(walk), [offset, offset + len(page)]
 
     def _select(self, shop: Shop, filters: dict[str, str]) -> tuple[list[_Served], str, bool]:
         """Filter a shop's orders; returns them in ascending (sort field, id) order plus the sort spec."""
@@ -302,16 +326,19 @@ class ShopifyApi:
         shop: Shop,
         filters: dict[str, str],
         direction: str,
-        anchor: _Served,
-        sort_field: str,
+        position: object,
         limit: int,
         fields: str | None,
         rel: str,
     ) -> str:
-        """One Link header entry."""
-        value, oid = self._key(anchor, sort_field)
-        key = [value if isinstance(value, int) else value.isoformat(), oid]  # type: ignore[union-attr]
-        token = encode_cursor({"f": filters, "d": direction, "k": key})
+        """One Link header entry; `position` is a keyset key (sort value, id) or a walk offset."""
+        if isinstance(position, int):
+            state: dict[str, object] = {"f": filters, "d": direction, "o": position}
+        else:
+            value, oid = position  # type: ignore[misc]
+            key = [value if isinstance(value, int) else value.isoformat(), oid]
+            state = {"f": filters, "d": direction, "k": key}
+        token = encode_cursor(state)
         params = {"limit": str(limit)}
         if fields:
             params["fields"] = fields

@@ -167,7 +167,7 @@ class TikTokAdsApi:
                 "display_timezone": acct.timezone,
                 "status": "STATUS_ENABLE",
             }
-            out.append({f: values[f] for f in fields})
+            out.append(self.faults.drifted("tiktok_advertiser", {f: values[f] for f in fields}))
         return {"list": out}
 
     def _report(self, query: dict[str, str]) -> dict[str, Any]:
@@ -199,10 +199,11 @@ class TikTokAdsApi:
         page = _int(query, "page", 1, 1, 10**9)
         page_size = _int(query, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         rows = [r for r in self.world.ad_days_for(advertiser_id) if start <= r.day <= end]
+        rows = self.faults.paged("tiktok_report", rows, page_size)
         total = len(rows)
         chunk = rows[(page - 1) * page_size : page * page_size]
         return {
-            "list": [self._row(r, metrics) for r in chunk],
+            "list": [self.faults.drifted("tiktok_report", self._row(r, metrics)) for r in chunk],
             "page_info": {
                 "page": page,
                 "page_size": page_size,

@@ -133,17 +133,20 @@ class TikTokOrganicApi:
                 "daily_lost_followers": t.lost_followers,
                 "profile_views": t.profile_views,
             }
-            metrics.append({"date": day.isoformat()} | {f: row[f] for f in daily})
+            metrics.append(
+                self.faults.drifted("ttorganic_account", {"date": day.isoformat()} | {f: row[f] for f in daily})
+            )
             day += timedelta(days=1)
         data["metrics"] = metrics
-        return data
+        return self.faults.drifted("ttorganic_account", data)
 
     def _videos_page(self, query: dict[str, str]) -> dict[str, Any]:
         """A page of videos, newest first; `cursor` is the offset of the next page."""
         fields = self._fields(query, VIDEO_FIELDS, ("item_id", "create_time"))
         cursor = _int(query, "cursor", 0, 0, 10**9)
         max_count = _int(query, "max_count", MAX_VIDEO_COUNT, 1, MAX_VIDEO_COUNT)
-        chunk = self._videos[cursor : cursor + max_count]
+        videos = self.faults.paged("ttorganic_videos", self._videos, max_count)
+        chunk = videos[cursor : cursor + max_count]
         out = []
         for v in chunk:
             s = seen_tt_video(v, self.world.cutoff)
@@ -159,6 +162,6 @@ class TikTokOrganicApi:
                 "comments": s.comments,
                 "shares": s.shares,
             }
-            out.append({f: values[f] for f in fields})
+            out.append(self.faults.drifted("ttorganic_videos", {f: values[f] for f in fields}))
         next_cursor = cursor + len(chunk)
-        return {"videos": out, "cursor": next_cursor, "has_more": next_cursor < len(self._videos)}
+        return {"videos": out, "cursor": next_cursor, "has_more": next_cursor < len(videos)}

@@ -132,7 +132,7 @@ class XApi:
                 "listed_count": 41,
                 "like_count": 0,
             }
-        return {"data": data}
+        return {"data": self.faults.drifted("x_user", data)}
 
     def _tweets(self, user_id: str, query: dict[str, str]) -> dict[str, Any]:
         """GET /2/users/:id/tweets: reverse chronological, start_time inclusive, end_time exclusive."""
@@ -163,6 +163,7 @@ class XApi:
             for p in reversed(x_posts_before(self.world.cutoff))
             if (start is None or p.created_at >= start) and (end is None or p.created_at < end)
         ]
+        posts = self.faults.paged("x_tweets", posts, page_size)
         offset = 0
         if "pagination_token" in query:
             cursor = decode_cursor(query["pagination_token"])
@@ -177,7 +178,7 @@ class XApi:
             meta["next_token"] = encode_cursor({"o": offset + page_size})
         body: dict[str, Any] = {"meta": meta}
         if chunk:
-            body["data"] = [self._post(p, fields) for p in chunk]
+            body["data"] = [self.faults.drifted("x_tweets", self._post(p, fields)) for p in chunk]
         return body
 
     def _post(self, p: XPost, fields: list[str]) -> dict[str, Any]:

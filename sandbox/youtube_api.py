@@ -151,7 +151,7 @@ class YouTubeApi:
                 }
             if "contentDetails" in parts:
                 item["contentDetails"] = {"relatedPlaylists": {"likes": "", "uploads": YT_UPLOADS_PLAYLIST_ID}}
-            items.append(item)
+            items.append(self.faults.drifted("youtube_channels", item))
         return {
             "kind": "youtube#channelListResponse",
             "etag": "sandbox",
@@ -174,7 +174,8 @@ class YouTubeApi:
             if cursor is None or not isinstance(cursor.get("o"), int):
                 raise GoogleError(400, "invalidPageToken", "The request specifies an invalid page token.")
             offset = cursor["o"]
-        chunk = self._uploads[offset : offset + size]
+        uploads = self.faults.paged("youtube_playlist", self._uploads, size)
+        chunk = uploads[offset : offset + size]
         items = []
         for v in chunk:
             item: dict[str, Any] = {"kind": "youtube#playlistItem", "etag": "sandbox", "id": f"PLI{v.video_id}"}
@@ -183,14 +184,14 @@ class YouTubeApi:
                 item["contentDetails"] = {"videoId": v.video_id, "videoPublishedAt": published}
             if "snippet" in parts:
                 item["snippet"] = {"publishedAt": published, "channelId": YT_CHANNEL_ID, "title": v.title}
-            items.append(item)
+            items.append(self.faults.drifted("youtube_playlist", item))
         body: dict[str, Any] = {
             "kind": "youtube#playlistItemListResponse",
             "etag": "sandbox",
-            "pageInfo": {"totalResults": len(self._uploads), "resultsPerPage": size},
+            "pageInfo": {"totalResults": len(uploads), "resultsPerPage": size},
             "items": items,
         }
-        if offset + size < len(self._uploads):
+        if offset + size < len(uploads):
             body["nextPageToken"] = encode_cursor({"o": offset + size})
         if offset > 0:
             body["prevPageToken"] = encode_cursor({"o": max(0, offset - size)})
@@ -226,7 +227,7 @@ class YouTubeApi:
                 }
             if "contentDetails" in parts:
                 item["contentDetails"] = {"duration": _duration(v.duration_seconds), "definition": "hd"}
-            items.append(item)
+            items.append(self.faults.drifted("youtube_videos", item))
         return {
             "kind": "youtube#videoListResponse",
             "etag": "sandbox",
@@ -276,4 +277,4 @@ class YouTubeApi:
         body: dict[str, Any] = {"kind": "youtubeAnalytics#resultTable", "columnHeaders": headers}
         if rows:
             body["rows"] = rows
-        return body
+        return self.faults.drifted("youtube_analytics", body)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sources.common.errors import SourceApiError, SourceAuthError, find_source_error, mask_url
+from sources.common.errors import SourceApiError, SourceAuthError, SourceContractError, find_source_error, mask_url
 from sources.common.metrics import rows_extracted, rows_loaded
 
 __all__ = [
     "SourceApiError",
     "SourceAuthError",
+    "SourceContractError",
     "find_source_error",
     "mask_url",
     "rows_extracted",

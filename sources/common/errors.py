@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dlt.common.schema.exceptions import DataValidationError
 from dlt.sources.helpers.rest_client.redaction import sanitize_url
 
-__all__ = ["SourceApiError", "SourceAuthError", "find_source_error", "mask_secrets", "mask_url"]
+__all__ = [
+    "SourceApiError",
+    "SourceAuthError",
+    "SourceContractError",
+    "find_source_error",
+    "mask_secrets",
+    "mask_url",
+]
 
 
 def mask_url(url: str) -> str:
@@ -70,13 +78,47 @@ class SourceAuthError(SourceApiError):
     """The platform rejected the credentials (expired, revoked or wrong token, missing permission)."""
 
 
-def find_source_error(exc: BaseException) -> SourceApiError | None:
-    """Walk the `__cause__`/`__context__` chain of `exc` (e.g. dlt's PipelineStepFailed) to our error."""
+class SourceContractError(RuntimeError):
+    """Loaded data broke a source's dlt schema contract (e.g. a known column arrived with another type).
+
+    Built from dlt's DataValidationError: names the source, table and column, what changed and what to do.
+    """
+
+    def __init__(self, error: DataValidationError) -> None:
+        self.source, self.table, self.column = error.schema_name, error.table_name, error.column_name
+        self.entity = error.schema_entity
+        super().__init__(self._format(error))
+
+    def _format(self, error: DataValidationError) -> str:
+        where = f"raw_{self.source}.{self.table}"
+        if self.entity == "data_type":
+            known = ((error.table_schema or {}).get("columns") or {}).get(self.column) or {}
+            return (
+                f'{self.source}: column "{self.column}" of {where} arrived with another type than its loaded '
+                f"{known.get('data_type', 'type')}; the raw contract freezes the types of known columns, so nothing "
+                "of this run was loaded — check the platform's changelog for this field, then convert it back to the "
+                f"loaded type in sources/{self.source}, or migrate the column and its dbt staging model on purpose."
+            )
+        what = f'column "{self.column}" of {where}' if self.column else f"table {where}"
+        return (
+            f"{self.source}: new {what} is not allowed by the schema contract ({self.entity} frozen), so nothing of "
+            f"this run was loaded — add it to the raw contract in sources/{self.source} and docs/design.md, or leave "
+            "it out of the loaded rows."
+        )
+
+
+def find_source_error(exc: BaseException) -> SourceApiError | SourceContractError | None:
+    """Walk the `__cause__`/`__context__` chain of `exc` (e.g. dlt's PipelineStepFailed) to our error.
+
+    A DataValidationError (a broken schema contract) is returned as a SourceContractError.
+    """
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         if isinstance(current, SourceApiError):
             return current
+        if isinstance(current, DataValidationError):
+            return SourceContractError(current)
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None

@@ -33,6 +33,9 @@ from sources.facebook_pages.helpers import PAGES_SCHEMA, all_post_chunks, page_i
 
 __all__ = ["facebook_pages_source"]
 
+# New optional columns may appear (evolve); a known column never silently changes its type (freeze).
+SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
+
 
 @dlt.resource(name="pages", write_disposition="merge", primary_key=("page_id", "snapshot_date"), standalone=False)
 def pages(client: GraphClient, page_ids: Sequence[str], snapshot_date: dt.date) -> Iterator[pa.Table]:
@@ -73,7 +76,7 @@ def page_insights_daily(
     yield from drain_chunks(page_insights_chunks(client, since, end_date), cursors)
 
 
-@dlt.source(name="facebook_pages", section="facebook_pages", max_table_nesting=0)
+@dlt.source(name="facebook_pages", section="facebook_pages", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def facebook_pages_source(
     page_ids: list[str] = dlt.config.value,
     access_token: str = dlt.secrets.value,

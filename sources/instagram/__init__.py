@@ -38,6 +38,9 @@ from sources.instagram.helpers import (
 
 __all__ = ["instagram_source"]
 
+# New optional columns may appear (evolve); a known column never silently changes its type (freeze).
+SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
+
 
 @dlt.resource(name="accounts", write_disposition="merge", primary_key=("account_id", "snapshot_date"), standalone=False)
 def accounts(client: GraphClient, account_ids: Sequence[str], snapshot_date: dt.date) -> Iterator[pa.Table]:
@@ -83,7 +86,7 @@ def account_insights_daily(
     yield from drain_chunks(account_insights_chunks(client, since, end_date), cursors)
 
 
-@dlt.source(name="instagram", section="instagram", max_table_nesting=0)
+@dlt.source(name="instagram", section="instagram", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def instagram_source(
     account_ids: list[str] = dlt.config.value,
     access_token: str = dlt.secrets.value,

@@ -30,6 +30,9 @@ from sources.meta_ads.helpers import (
 
 __all__ = ["meta_ads_source"]
 
+# New optional columns may appear (evolve); a known column never silently changes its type (freeze).
+SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
+
 
 @dlt.resource(name="ad_accounts", write_disposition="merge", primary_key="account_id", standalone=False)
 def ad_accounts(directory: AccountDirectory, account_ids: Sequence[str]) -> Iterator[pa.Table]:
@@ -64,7 +67,7 @@ def ad_insights(
     yield from drain_chunks(insights_chunks(client, accounts, end_date, conversion_action_type), cursors)
 
 
-@dlt.source(name="meta_ads", section="meta_ads", max_table_nesting=0)
+@dlt.source(name="meta_ads", section="meta_ads", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def meta_ads_source(
     account_ids: list[str] = dlt.config.value,
     access_token: str = dlt.secrets.value,

@@ -34,6 +34,9 @@ from sources.shopify.helpers import SHOPS_SCHEMA, ShopTarget, shop_client, shop_
 
 __all__ = ["shopify_source"]
 
+# New optional columns may appear (evolve); a known column never silently changes its type (freeze).
+SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
+
 
 @dlt.resource(name="shops", write_disposition="merge", primary_key="shop", standalone=False)
 def shops_resource(shop_list: Sequence[ShopTarget], api_version: str) -> Iterator[pa.Table]:
@@ -92,7 +95,7 @@ def _shop_list(
     return result
 
 
-@dlt.source(name="shopify", section="shopify", max_table_nesting=0)
+@dlt.source(name="shopify", section="shopify", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def shopify_source(
     shops: list[str] = dlt.config.value,
     access_tokens: dict[str, str] = dlt.secrets.value,

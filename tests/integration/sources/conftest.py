@@ -12,13 +12,15 @@ from typing import Any
 
 import dlt
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
-from sources.common import SourceAuthError, find_source_error
+from sources.common import SourceAuthError, SourceContractError, find_source_error
 
 AS_OF = dt.date(2025, 3, 1)
 NEXT_AS_OF = AS_OF + dt.timedelta(days=1)
@@ -171,6 +173,81 @@ def auth_failure(tmp_path: Path, dataset: str, source: Callable[..., Any], kwarg
     return str(error)
 
 
+def raw_tables(db: Path, dataset: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Every data table of `dataset` as (column names, sorted rows), leaving out dlt's own tables and columns."""
+    columns: dict[str, list[str]] = {}
+    for table, column in query(
+        db,
+        f"select table_name, column_name from information_schema.columns where table_schema = '{dataset}' "
+        "and table_name not like '\\_dlt%' escape '\\' and column_name not like '\\_dlt%' escape '\\' "
+        "order by table_name, ordinal_position",
+    ):
+        columns.setdefault(table, []).append(column)
+    return {
+        table: (names, sorted(query(db, f'select {", ".join(names)} from {dataset}."{table}"'), key=repr))
+        for table, names in columns.items()
+    }
+
+
+def load_with_faults(
+    start: Callable[[Faults], SandboxServer],
+    faults: Faults,
+    tmp_path: Path,
+    dataset: str,
+    source: Callable[[SandboxServer], Any],
+) -> tuple[SandboxServer, Path]:
+    """A first run of `source(server)` on a sandbox with `faults` into a new warehouse; returns server and file."""
+    server = start(faults)
+    db = tmp_path / "faulty.duckdb"
+    new_pipeline(db, dataset, tmp_path / "pipelines").run(source(server))
+    return server, db
+
+
+def assert_loads_the_same(db: Path, clean_db: Path, dataset: str) -> None:
+    """Every raw table of `db` equals the clean run's exactly: same columns, same rows, nothing twice, no extras."""
+    loaded, clean = raw_tables(db, dataset), raw_tables(clean_db, dataset)
+    assert loaded.keys() == clean.keys()
+    for table, (names, rows) in loaded.items():
+        assert names == clean[table][0], f"{dataset}.{table} columns differ"
+        assert len(rows) == len(clean[table][1]), f"{dataset}.{table} has {len(rows)} rows, not {len(clean[table][1])}"
+        assert rows == clean[table][1], f"{dataset}.{table} values differ"
+
+
+@pytest.fixture
+def fault_run(
+    faulty_sandbox: Callable[[Faults], SandboxServer], tmp_path: Path
+) -> Callable[[Faults, str, Callable[[SandboxServer], Any]], tuple[SandboxServer, Path]]:
+    """load_with_faults bound to this test's sandboxes and tmp_path: fault_run(faults, dataset, source)."""
+    return lambda faults, dataset, source: load_with_faults(faulty_sandbox, faults, tmp_path, dataset, source)
+
+
+def contract_runs(
+    first_db: Path, tmp_path: Path, dataset: str, source: Callable[[], Any], retyped: tuple[str, str], evolving: str
+) -> tuple[SourceContractError, Path]:
+    """Two next runs on copies of `first_db` that prove a source's schema contract.
+
+    In the first, column `retyped` = (resource, column) arrives as text: the run must fail with a
+    SourceContractError and load nothing. In the second, resource `evolving` carries a new column `new_field`
+    ('x' in every row): it must load. Returns the error and the evolved warehouse.
+    """
+    resource, column = retyped
+    db, pipeline = next_run_pipeline(first_db, dataset, tmp_path / "retyped")
+    broken = source()
+    broken.resources[resource].add_map(
+        lambda t: t.set_column(t.schema.get_field_index(column), column, pc.cast(t[column], pa.string()))
+    )
+    with pytest.raises(PipelineStepFailed) as raised:
+        pipeline.run(broken)
+    error = find_source_error(raised.value)
+    assert isinstance(error, SourceContractError), raised.value
+    assert raw_tables(db, dataset) == raw_tables(first_db, dataset)  # nothing of the failed run was loaded
+    db, pipeline = next_run_pipeline(first_db, dataset, tmp_path / "evolved")
+    grown = source()
+    grown.resources[evolving].add_map(lambda t: t.append_column("new_field", pa.array(["x"] * t.num_rows)))
+    pipeline.run(grown)
+    return error, db
+
+
 @pytest.fixture(scope="session")
 def helpers() -> Any:
     """The module-level helpers above, for tests (conftest is not importable with importlib mode)."""
@@ -189,5 +266,8 @@ def helpers() -> Any:
         end_date_for = staticmethod(end_date_for)
         next_run_pipeline = staticmethod(next_run_pipeline)
         auth_failure = staticmethod(auth_failure)
+        raw_tables = staticmethod(raw_tables)
+        assert_loads_the_same = staticmethod(assert_loads_the_same)
+        contract_runs = staticmethod(contract_runs)
 
     return _Helpers()

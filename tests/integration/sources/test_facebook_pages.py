@@ -141,3 +141,46 @@ def test_too_many_server_errors_fail_with_a_clear_message(faulty_sandbox: Any, h
     assert isinstance(error, SourceApiError)
     assert str(error).startswith(f"facebook_pages: GET /{PAGE} for account {PAGE} failed (HTTP 500")
     assert "wait a while and rerun" in str(error)
+
+
+def test_duplicate_page_loads_every_post_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each post is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(
+        Faults(duplicate_page=("fb",)),
+        DATASET,
+        lambda s: facebook_pages_source(**helpers.source_kwargs("facebook_pages", s)),
+    )
+    assert loaded_posts(helpers, db) == world_posts(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(
+        Faults(extra_field=("fb",)),
+        DATASET,
+        lambda s: facebook_pages_source(**helpers.source_kwargs("facebook_pages", s)),
+    )
+    assert loaded_posts(helpers, db) == world_posts(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_schema_contract_freezes_known_types_and_lets_new_columns_evolve(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    """A known column arriving with another type fails naming source, table and column; a new column evolves."""
+    error, db = helpers.contract_runs(
+        first_run["db"],
+        tmp_path,
+        DATASET,
+        lambda: facebook_pages_source(**helpers.source_kwargs("facebook_pages", sandbox)),
+        retyped=("posts", "shares"),
+        evolving="posts",
+    )
+    assert (error.source, error.table, error.column) == ("facebook_pages", "posts", "shares")
+    message = str(error)
+    assert "raw_facebook_pages.posts" in message and "bigint" in message and "sources/facebook_pages" in message
+    assert loaded_posts(helpers, db) == world_posts(sandbox)
+    new = helpers.query(db, f"select count(new_field) > 0, bool_and(new_field = 'x') from {DATASET}.posts")
+    assert new == [(True, True)]  # the rows of the run carry it; older rows have null

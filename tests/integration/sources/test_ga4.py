@@ -152,3 +152,18 @@ def test_unknown_response_fields_are_ignored() -> None:
     [row] = shape_rows(body, "412345678")
     assert row["date"] == dt.date(2025, 3, 1) and row["session_source"] == "google" and row["sessions"] == 12
     assert row["currency_code"] == "USD" and "newMetric" not in row and "newDimension" not in row
+
+
+def test_duplicate_page_loads_every_row_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each row is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(Faults(duplicate_page=("ga4",)), DATASET, lambda s: ga4_source(**ga4_kwargs(s)))
+    assert sessions_by_month(helpers, db) == {m: Truth(server.as_of).sessions(m) for m in Truth(server.as_of).months()}
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(Faults(extra_field=("ga4",)), DATASET, lambda s: ga4_source(**ga4_kwargs(s)))
+    assert sessions_by_month(helpers, db) == {m: Truth(server.as_of).sessions(m) for m in Truth(server.as_of).months()}
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)

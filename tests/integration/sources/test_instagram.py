@@ -125,3 +125,42 @@ def test_bad_token_names_source_account_and_fix(sandbox: SandboxServer, helpers:
     assert str(error).startswith(f"instagram: GET /{ACCOUNT}")
     assert "set sources.instagram.access_token" in str(error)
     assert "IGQV-expired-1" not in str(raised.value)
+
+
+def test_duplicate_page_loads_every_media_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each media is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(
+        Faults(duplicate_page=("ig",)), DATASET, lambda s: instagram_source(**helpers.source_kwargs("instagram", s))
+    )
+    assert loaded_media(helpers, db) == world_media(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(
+        Faults(extra_field=("ig",)), DATASET, lambda s: instagram_source(**helpers.source_kwargs("instagram", s))
+    )
+    assert loaded_media(helpers, db) == world_media(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_schema_contract_freezes_known_types_and_lets_new_columns_evolve(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    """A known column arriving with another type fails naming source, table and column; a new column evolves."""
+    error, db = helpers.contract_runs(
+        first_run["db"],
+        tmp_path,
+        DATASET,
+        lambda: instagram_source(**helpers.source_kwargs("instagram", sandbox)),
+        retyped=("media", "like_count"),
+        evolving="media",
+    )
+    assert (error.source, error.table, error.column) == ("instagram", "media", "like_count")
+    message = str(error)
+    assert "raw_instagram.media" in message and "bigint" in message and "sources/instagram" in message
+    assert loaded_media(helpers, db) == world_media(sandbox)
+    new = helpers.query(db, f"select count(new_field) > 0, bool_and(new_field = 'x') from {DATASET}.media")
+    assert new == [(True, True)]  # the rows of the run carry it; older rows have null

@@ -195,3 +195,42 @@ def test_account_added_later_gets_its_full_history(
     all_1002 = sum(1 for a, _, _ in expected if a == "1002")
     assert rows_extracted(second)["ad_insights"] == window_1001 + all_1002
     assert loaded_rows(helpers, db) == expected
+
+
+def test_duplicate_page_loads_every_row_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each row is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(
+        Faults(duplicate_page=("meta",)), DATASET, lambda s: meta_ads_source(**helpers.source_kwargs("meta_ads", s))
+    )
+    assert loaded_rows(helpers, db) == world_rows(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(
+        Faults(extra_field=("meta",)), DATASET, lambda s: meta_ads_source(**helpers.source_kwargs("meta_ads", s))
+    )
+    assert loaded_rows(helpers, db) == world_rows(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_schema_contract_freezes_known_types_and_lets_new_columns_evolve(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    """A known column arriving with another type fails naming source, table and column; a new column evolves."""
+    error, db = helpers.contract_runs(
+        first_run["db"],
+        tmp_path,
+        DATASET,
+        lambda: meta_ads_source(**helpers.source_kwargs("meta_ads", sandbox)),
+        retyped=("ad_insights", "impressions"),
+        evolving="ad_accounts",
+    )
+    assert (error.source, error.table, error.column) == ("meta_ads", "ad_insights", "impressions")
+    message = str(error)
+    assert "raw_meta_ads.ad_insights" in message and "bigint" in message and "sources/meta_ads" in message
+    assert loaded_rows(helpers, db) == world_rows(sandbox)
+    new = helpers.query(db, f"select count(new_field) > 0, bool_and(new_field = 'x') from {DATASET}.ad_accounts")
+    assert new == [(True, True)]  # the rows of the run carry it; older rows have null

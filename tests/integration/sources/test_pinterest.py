@@ -11,7 +11,6 @@ import pytest
 
 from sandbox import credentials
 from sandbox.faults import Faults
-from sandbox.pinterest_api import PinterestApi
 from sandbox.pinterest_social import PIN_USER_ID, pins_before
 from sandbox.server import SandboxServer
 from sandbox.truth import Truth
@@ -148,15 +147,18 @@ def test_expired_token_gives_clear_error_without_the_token(
     assert "Authentication failed." in message and "set sources.pinterest.access_token" in message
 
 
-def test_unexpected_new_fields_do_not_break_the_load(
-    sandbox: SandboxServer, helpers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pin = PinterestApi._pin
+def test_duplicate_page_loads_every_pin_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each pin is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(
+        Faults(duplicate_page=("pin",)), DATASET, lambda s: pinterest_source(**pin_kwargs(helpers, s))
+    )
+    assert loaded(helpers, db) == expected(server.as_of)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
 
-    def pin_plus(self: PinterestApi, p: Any) -> dict[str, Any]:
-        return {**pin(self, p), "creative_type": "REGULAR", "pin_metrics": {"90d": {"impression": 1}}}
 
-    monkeypatch.setattr(PinterestApi, "_pin", pin_plus)
-    pipeline = helpers.new_pipeline(tmp_path / "w.duckdb", DATASET, tmp_path / "pipelines")
-    pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox)))
-    assert loaded(helpers, tmp_path / "w.duckdb") == expected(sandbox.as_of)
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(Faults(extra_field=("pin",)), DATASET, lambda s: pinterest_source(**pin_kwargs(helpers, s)))
+    assert loaded(helpers, db) == expected(server.as_of)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)

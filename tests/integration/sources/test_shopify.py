@@ -185,3 +185,42 @@ def test_cutoff_bounds_updated_at(sandbox: SandboxServer, helpers: Any, tmp_path
     world = sandbox.world
     expected = sum(1 for orders in world.orders.values() for o in orders if world.updated_at(o) <= cutoff)
     assert rows_extracted(pipeline)["orders"] == expected
+
+
+def test_duplicate_page_loads_every_order_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each order is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(
+        Faults(duplicate_page=("shopify",)), DATASET, lambda s: shopify_source(**helpers.source_kwargs("shopify", s))
+    )
+    assert loaded_orders(helpers, db) == world_orders(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(
+        Faults(extra_field=("shopify",)), DATASET, lambda s: shopify_source(**helpers.source_kwargs("shopify", s))
+    )
+    assert loaded_orders(helpers, db) == world_orders(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_schema_contract_freezes_known_types_and_lets_new_columns_evolve(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    """A known column arriving with another type fails naming source, table and column; a new column evolves."""
+    error, db = helpers.contract_runs(
+        first_run["db"],
+        tmp_path,
+        DATASET,
+        lambda: shopify_source(**helpers.source_kwargs("shopify", sandbox)),
+        retyped=("orders", "total_price"),
+        evolving="shops",
+    )
+    assert (error.source, error.table, error.column) == ("shopify", "orders", "total_price")
+    message = str(error)
+    assert "raw_shopify.orders" in message and "decimal" in message and "sources/shopify" in message
+    assert loaded_orders(helpers, db) == world_orders(sandbox)
+    new = helpers.query(db, f"select count(new_field) > 0, bool_and(new_field = 'x') from {DATASET}.shops")
+    assert new == [(True, True)]  # the rows of the run carry it; older rows have null

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 import requests
 
@@ -19,7 +18,6 @@ from sandbox.faults import Faults
 from sandbox.server import SandboxServer
 from sandbox.truth import Truth
 from sources.common import rows_extracted
-from sources.tiktok_ads import helpers as tiktok_helpers
 from sources.tiktok_ads import settings as tiktok_settings
 from sources.tiktok_ads import tiktok_ads_source
 from sources.tiktok_ads.helpers import is_tiktok_retryable
@@ -196,29 +194,6 @@ def test_expired_token_gives_clear_error_without_the_token(
     assert "set sources.tiktok_ads.access_token" in message
 
 
-def test_unexpected_new_field_evolves_the_schema(
-    sandbox: SandboxServer, helpers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An unexpected new optional field becomes a new column (columns evolve); existing rows and keys stay."""
-    db = tmp_path / "w.duckdb"
-    first = helpers.new_pipeline(db, DATASET, tmp_path / "run1")
-    first.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox)))
-
-    schema = tiktok_helpers.AD_INSIGHTS_SCHEMA.append(pa.field("conversion_rate_hint", pa.string()))
-    shape = tiktok_helpers.report_row
-
-    def with_new_field(raw: Any, advertiser: Any) -> dict[str, Any]:
-        return {**shape(raw, advertiser), "conversion_rate_hint": "n/a"}
-
-    monkeypatch.setattr(tiktok_helpers, "AD_INSIGHTS_SCHEMA", schema)
-    monkeypatch.setattr(tiktok_helpers, "report_row", with_new_field)
-    second = helpers.new_pipeline(db, DATASET, tmp_path / "run2")
-    second.run(tiktok_ads_source(**tiktok_kwargs(helpers, sandbox)))
-    assert loaded_rows(helpers, db) == world_rows(sandbox)
-    [(n,)] = helpers.query(db, f"select count(conversion_rate_hint) from {DATASET}.ad_insights")
-    assert n > 0
-
-
 @pytest.mark.parametrize(
     ("status", "body", "retry"),
     [
@@ -234,3 +209,22 @@ def test_retry_predicate_reads_the_envelope_code(status: int, body: Any, retry: 
     response.status_code = status
     response._content = (json.dumps(body) if isinstance(body, dict) else body).encode()
     assert is_tiktok_retryable(response, None) is retry
+
+
+def test_duplicate_page_loads_every_row_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Page 1 served again as page 2: each row is loaded once and the raw tables equal the clean run's."""
+    server, db = fault_run(
+        Faults(duplicate_page=("tiktok",)), DATASET, lambda s: tiktok_ads_source(**tiktok_kwargs(helpers, s))
+    )
+    assert loaded_rows(helpers, db) == world_rows(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)
+
+
+def test_sandbox_served_new_field_changes_nothing(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:
+    """Every record carries a field the connector has never seen: the load succeeds with the same rows and columns
+    (an unknown field is not loaded, see docs/design.md)."""
+    server, db = fault_run(
+        Faults(extra_field=("tiktok",)), DATASET, lambda s: tiktok_ads_source(**tiktok_kwargs(helpers, s))
+    )
+    assert loaded_rows(helpers, db) == world_rows(server)
+    helpers.assert_loads_the_same(db, first_run["db"], DATASET)

@@ -1,19 +1,41 @@
-"""Fault injection: throttling with Retry-After, 5xx bursts, negative spend, duplicated orders."""
+"""Fault injection: throttling with Retry-After, 5xx bursts, negative spend, duplicated orders, duplicate pages and
+fields the connectors have never seen."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 import requests
 
-from sandbox.credentials import shopify_token
-from sandbox.faults import Faults
+from sandbox.constants import YT_UPLOADS_PLAYLIST_ID
+from sandbox.credentials import (
+    GA4_ACCESS_TOKEN,
+    GOOGLE_ADS_ACCESS_TOKEN,
+    GOOGLE_ADS_CUSTOMER_IDS,
+    GOOGLE_ADS_DEVELOPER_TOKEN,
+    LINKEDIN_ACCESS_TOKEN,
+    LINKEDIN_VERSION,
+    META_ACCESS_TOKEN,
+    TIKTOK_ACCESS_TOKEN,
+    X_ACCESS_TOKEN,
+    YOUTUBE_ACCESS_TOKEN,
+    shopify_token,
+)
+from sandbox.credentials import PINTEREST_ACCESS_TOKEN as PIN_TOKEN
+from sandbox.faults import EXTRA_FIELD, Faults, FaultState
+from sandbox.ga4 import GA4_PROPERTY_ID
+from sandbox.google_ads_api import BATCH_SIZE as GOOGLE_BATCH_SIZE
+from sandbox.linkedin_social import LI_ORGANIZATION_URN
 from sandbox.server import SandboxServer
 from sandbox.shopify_api import THROTTLED
 from sandbox.truth import Truth
 from sandbox.world import build_world
+from sandbox.x_social import X_USER_ID
 
 AS_OF = date(2025, 4, 15)
 TR = json.dumps({"since": "2025-03-01", "until": "2025-03-31"})
@@ -115,3 +137,205 @@ def test_unknown_family_is_rejected() -> None:
         Faults(rate_limit_first_n={"tiktok_reports": 1})
     parsed = Faults.from_json('{"negative_spend_day": "2025-03-01", "rate_limit_first_n": {"shopify": 3}}')
     assert parsed.negative_spend_day == date(2025, 3, 1) and parsed.rate_limit_first_n == {"shopify": 3}
+
+
+# ---- duplicate_page and extra_field ------------------------------------------------------------------------------
+
+DRIFTING = ("meta", "shopify", "tiktok", "ga4", "google", "youtube", "x", "li", "pin")
+
+
+def test_paged_repeats_the_first_page_and_drifted_adds_the_field() -> None:
+    state = FaultState(Faults(duplicate_page=("x_tweets",), extra_field=("li",)))
+    assert state.paged("x_tweets", [1, 2, 3, 4, 5], 2) == [1, 2, 1, 2, 3, 4, 5]
+    assert state.paged("x_tweets", [1], 2) == [1, 1]  # a single page is served twice too
+    assert state.paged("x_tweets", [], 2) == []
+    assert state.paged("x_user", [1, 2, 3], 2) == [1, 2, 3]  # another family of the group is not listed
+    record = {"id": "urn:li:share:1"}
+    assert state.drifted("li_posts", record) == {"id": "urn:li:share:1", EXTRA_FIELD: "added by the platform"}
+    assert record == {"id": "urn:li:share:1"}  # the served copy is new
+    assert state.drifted("x_tweets", record) is record
+    parsed = Faults.from_json('{"duplicate_page": ["pin"], "extra_field": ["ga4_report"]}')
+    assert (parsed.duplicate_page, parsed.extra_field) == (("pin",), ("ga4_report",))
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[tuple[SandboxServer, SandboxServer]]:
+    """A clean sandbox and one whose listings repeat their first page and whose records carry EXTRA_FIELD."""
+    with (
+        SandboxServer(AS_OF) as clean,
+        SandboxServer(AS_OF, Faults(duplicate_page=DRIFTING, extra_field=DRIFTING)) as faulty,
+    ):
+        yield clean, faulty
+
+
+def _body(s: SandboxServer, target: str, headers: dict[str, str], payload: dict[str, Any] | None = None) -> Any:
+    response = s.dispatch(
+        "POST" if payload else "GET", target, headers, json.dumps(payload).encode() if payload else b""
+    )
+    assert response.status == 200, response.body
+    return response
+
+
+def _local(url: str) -> str:
+    """A served absolute link as a target for dispatch."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def _graph_cursor(s: SandboxServer) -> list[dict[str, Any]]:
+    query = {"access_token": META_ACCESS_TOKEN, "level": "ad", "fields": "ad_id,spend", "limit": "40", "time_range": TR}
+    target: str | None = f"/graph/v23.0/act_1001/insights?{urlencode(query)}"
+    records = []
+    while target:
+        body = _body(s, target, {}).body
+        records += body["data"]
+        target = _local(body["paging"]["next"]) if "next" in body.get("paging", {}) else None
+    return records
+
+
+def _shopify_link(s: SandboxServer) -> list[dict[str, Any]]:
+    head = {"x-shopify-access-token": shopify_token("northwind-us")}
+    target: str | None = "/shopify/northwind-us/admin/api/2024-10/orders.json?status=any&limit=40&fields=id,name"
+    records = []
+    while target:
+        response = _body(s, target, head)
+        records += response.body["orders"]
+        links = requests.utils.parse_header_links(response.headers.get("Link", ""))
+        target = next((_local(link["url"]) for link in links if link.get("rel") == "next"), None)
+    return records
+
+
+def _tiktok_pages(s: SandboxServer) -> list[dict[str, Any]]:
+    query = {
+        "advertiser_id": "7001",
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": json.dumps(["ad_id", "stat_time_day"]),
+        "metrics": json.dumps(["spend"]),
+        "start_date": "2025-03-01",
+        "end_date": "2025-03-30",
+        "page_size": "40",
+    }
+    records, page, total_page = [], 1, 1
+    while page <= total_page:
+        target = f"/tiktok/open_api/v1.3/report/integrated/get/?{urlencode({**query, 'page': page})}"
+        data = _body(s, target, {"access-token": TIKTOK_ACCESS_TOKEN}).body["data"]
+        records += data["list"]
+        page, total_page = page + 1, data["page_info"]["total_page"]
+    return records
+
+
+def _ga4_offset(s: SandboxServer) -> list[dict[str, Any]]:
+    request: dict[str, Any] = {
+        "dateRanges": [{"startDate": "2025-03-01", "endDate": "2025-03-31"}],
+        "dimensions": [{"name": "date"}, {"name": "sessionSource"}],
+        "metrics": [{"name": "sessions"}],
+        "limit": 40,
+    }
+    records: list[dict[str, Any]] = []
+    while True:
+        target = f"/ga4/v1beta/properties/{GA4_PROPERTY_ID}:runReport"
+        body = _body(s, target, {"authorization": f"Bearer {GA4_ACCESS_TOKEN}"}, {**request, "offset": len(records)})
+        records += body.body["rows"]
+        if len(records) >= body.body["rowCount"]:
+            return records
+
+
+def _google_stream(s: SandboxServer) -> list[dict[str, Any]]:
+    query = (
+        "SELECT segments.date, ad_group_ad.ad.id, metrics.cost_micros FROM ad_group_ad "
+        "WHERE segments.date BETWEEN '2025-03-01' AND '2025-03-31'"
+    )
+    head = {"authorization": f"Bearer {GOOGLE_ADS_ACCESS_TOKEN}", "developer-token": GOOGLE_ADS_DEVELOPER_TOKEN}
+    target = f"/googleads/v26/customers/{GOOGLE_ADS_CUSTOMER_IDS[0]}/googleAds:searchStream"
+    return [row for batch in _body(s, target, head, {"query": query}).body for row in batch["results"]]
+
+
+def _youtube_token(s: SandboxServer) -> list[dict[str, Any]]:
+    base = f"/youtube/v3/playlistItems?part=contentDetails&playlistId={YT_UPLOADS_PLAYLIST_ID}&maxResults=4"
+    records: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        body = _body(s, base + token, {"authorization": f"Bearer {YOUTUBE_ACCESS_TOKEN}"}).body
+        records += body["items"]
+        if "nextPageToken" not in body:
+            return records
+        token = f"&pageToken={body['nextPageToken']}"
+
+
+def _x_next_token(s: SandboxServer) -> list[dict[str, Any]]:
+    base = f"/x/2/users/{X_USER_ID}/tweets?max_results=10"
+    records: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        body = _body(s, base + token, {"authorization": f"Bearer {X_ACCESS_TOKEN}"}).body
+        records += body.get("data", [])
+        if "next_token" not in body["meta"]:
+            return records
+        token = f"&pagination_token={body['meta']['next_token']}"
+
+
+def _linkedin_start(s: SandboxServer) -> list[dict[str, Any]]:
+    head = {
+        "authorization": f"Bearer {LINKEDIN_ACCESS_TOKEN}",
+        "linkedin-version": LINKEDIN_VERSION,
+        "x-restli-protocol-version": "2.0.0",
+    }
+    author = quote(LI_ORGANIZATION_URN, safe="")
+    records: list[dict[str, Any]] = []
+    while True:
+        body = _body(s, f"/linkedin/rest/posts?q=author&author={author}&count=7&start={len(records)}", head).body
+        records += body["elements"]
+        if len(records) >= body["paging"]["total"]:
+            return records
+
+
+def _pinterest_bookmark(s: SandboxServer) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    bookmark = ""
+    while True:
+        body = _body(s, f"/pinterest/v5/pins?page_size=10{bookmark}", {"authorization": f"Bearer {PIN_TOKEN}"}).body
+        records += body["items"]
+        if body["bookmark"] is None:
+            return records
+        bookmark = f"&bookmark={body['bookmark']}"
+
+
+@pytest.mark.parametrize(
+    ("walk", "page_size"),
+    [
+        (_graph_cursor, 40),
+        (_shopify_link, 40),
+        (_tiktok_pages, 40),
+        (_ga4_offset, 40),
+        (_google_stream, GOOGLE_BATCH_SIZE),
+        (_youtube_token, 4),
+        (_x_next_token, 10),
+        (_linkedin_start, 7),
+        (_pinterest_bookmark, 10),
+    ],
+    ids=[
+        "graph_cursor",
+        "shopify_link",
+        "tiktok_page",
+        "ga4_offset",
+        "google_stream",
+        "youtube_token",
+        "x_next_token",
+        "linkedin_start",
+        "pinterest_bookmark",
+    ],
+)
+def test_duplicate_page_and_extra_field_are_served_by_every_api_style(
+    walk: Callable[[SandboxServer], list[dict[str, Any]]],
+    page_size: int,
+    servers: tuple[SandboxServer, SandboxServer],
+) -> None:
+    """Following the served paging to the end gives page 1 twice, then every later record once, each drifted."""
+    clean, faulty = servers
+    expected = walk(clean)
+    served = walk(faulty)
+    assert len(expected) > 1 and all(EXTRA_FIELD not in record for record in expected)
+    assert all(record[EXTRA_FIELD] == "added by the platform" for record in served)
+    without = [{k: v for k, v in record.items() if k != EXTRA_FIELD} for record in served]
+    assert without == expected[:page_size] + expected
