@@ -8,10 +8,14 @@ from sandbox.constants import (
     FB_PAGE_ID,
     GOOGLE_ADS_ACCOUNT,
     IG_USER_ID,
+    LINKEDIN_ADS_ACCOUNT,
     META_ACCOUNTS,
+    PINTEREST_ADS_ACCOUNT,
     SHOPS,
+    SNAPCHAT_ADS_ACCOUNT,
     TIKTOK_ACCOUNT,
     TT_BUSINESS_ID,
+    X_ADS_ACCOUNT,
     YT_CHANNEL_ID,
 )
 from sandbox.ga4 import GA4_PROPERTY_ID
@@ -48,11 +52,38 @@ YOUTUBE_CHANNEL_IDS = (YT_CHANNEL_ID,)
 SHOPIFY_API_VERSION = "2024-10"
 X_ACCESS_TOKEN = "sandbox-x-token"  # an app-only bearer token (public metrics only)
 X_USER_IDS = (X_USER_ID,)
+# X Ads API: OAuth 1.0a user context (the app's consumer key/secret + the advertiser user's access token/secret).
+X_ADS_API_VERSION = "12"
+X_ADS_CONSUMER_KEY = "sandbox-xads-consumer-key"
+X_ADS_CONSUMER_SECRET = "sandbox-xads-consumer-secret"
+X_ADS_ACCESS_TOKEN = "1500000000000000001-sandboxXAdsAccessToken"
+X_ADS_ACCESS_TOKEN_SECRET = "sandbox-xads-access-token-secret"
+X_ADS_ACCOUNT_IDS = (X_ADS_ACCOUNT.account_id,)
 LINKEDIN_ACCESS_TOKEN = "sandbox-linkedin-token"  # a 3-legged member token with rw_organization_admin
 LINKEDIN_ORGANIZATION_IDS = (LI_ORGANIZATION_ID,)
 LINKEDIN_VERSIONS = tuple(f"2025{m:02d}" for m in range(1, 13))  # active LinkedIn-Version values
 LINKEDIN_VERSION = "202509"
+# LinkedIn Ads (Marketing API): a 3-legged member token with r_ads and r_ads_reporting; LinkedIn-Version as above.
+LINKEDIN_ADS_ACCESS_TOKEN = "sandbox-linkedin-ads-token"
+LINKEDIN_ADS_EXPIRED_TOKEN = "sandbox-linkedin-ads-expired-token"  # answered 401 EXPIRED_ACCESS_TOKEN (65602)
+LINKEDIN_ADS_REVOKED_TOKEN = "sandbox-linkedin-ads-revoked-token"  # answered 401 REVOKED_ACCESS_TOKEN (65601)
+LINKEDIN_ADS_ACCOUNT_IDS = (LINKEDIN_ADS_ACCOUNT.account_id,)
 PINTEREST_ACCESS_TOKEN = "sandbox-pinterest-token"  # OAuth: user_accounts:read, pins:read, boards:read
+# Stripe: one secret API key per account (real: sk_live_... or a restricted rk_live_... key with read access).
+STRIPE_API_KEYS = {
+    "acct_1NwThreadsUS0001": "sk_test_51NwThreadsUSsandboxKey000000000001",
+    "acct_1NwThreadsEU0002": "sk_test_51NwThreadsEUsandboxKey000000000002",
+}
+# Pinterest Ads: the same OAuth token, also granted ads:read. The v5 ad account object has no time zone, so the
+# connector is told each account's reporting time zone.
+PINTEREST_AD_ACCOUNT_IDS = (PINTEREST_ADS_ACCOUNT.account_id,)
+PINTEREST_AD_ACCOUNT_TIMEZONES = {PINTEREST_ADS_ACCOUNT.account_id: PINTEREST_ADS_ACCOUNT.timezone}
+# Snapchat Marketing API: OAuth 2 app credentials and a refresh token; the connector mints 30-minute access tokens.
+SNAPCHAT_API_VERSION = "v1"
+SNAPCHAT_CLIENT_ID = "sandbox-snapchat-client-id"
+SNAPCHAT_CLIENT_SECRET = "sandbox-snapchat-client-secret"
+SNAPCHAT_REFRESH_TOKEN = "sandbox-snapchat-refresh-token"
+SNAPCHAT_AD_ACCOUNT_IDS = (SNAPCHAT_ADS_ACCOUNT.account_id,)
 
 
 def shopify_token(shop: str) -> str:
@@ -97,11 +128,40 @@ def source_settings(url: str) -> dict[str, dict[str, Any]]:
             "channel_ids": list(YOUTUBE_CHANNEL_IDS),
         },
         "x": {"base_url": f"{url}/x/2", "bearer_token": X_ACCESS_TOKEN, "user_ids": list(X_USER_IDS)},
+        "x_ads": {
+            "base_url": f"{url}/xads/{X_ADS_API_VERSION}",
+            "consumer_key": X_ADS_CONSUMER_KEY,
+            "consumer_secret": X_ADS_CONSUMER_SECRET,
+            "access_token": X_ADS_ACCESS_TOKEN,
+            "access_token_secret": X_ADS_ACCESS_TOKEN_SECRET,
+            "account_ids": list(X_ADS_ACCOUNT_IDS),
+        },
         "linkedin_pages": {
             "base_url": f"{url}/linkedin/rest",
             "access_token": LINKEDIN_ACCESS_TOKEN,
             "linkedin_version": LINKEDIN_VERSION,
             "organization_ids": list(LINKEDIN_ORGANIZATION_IDS),
         },
+        "linkedin_ads": {
+            "base_url": f"{url}/linkedin/rest",
+            "access_token": LINKEDIN_ADS_ACCESS_TOKEN,
+            "linkedin_version": LINKEDIN_VERSION,
+            "account_ids": list(LINKEDIN_ADS_ACCOUNT_IDS),
+        },
         "pinterest": {"base_url": f"{url}/pinterest/v5", "access_token": PINTEREST_ACCESS_TOKEN},
+        "pinterest_ads": {
+            "base_url": f"{url}/pinterest/v5",
+            "access_token": PINTEREST_ACCESS_TOKEN,
+            "ad_account_ids": list(PINTEREST_AD_ACCOUNT_IDS),
+            "account_timezones": dict(PINTEREST_AD_ACCOUNT_TIMEZONES),
+        },
+        "snapchat_ads": {
+            "base_url": f"{url}/snapchat/{SNAPCHAT_API_VERSION}",
+            "token_url": f"{url}/snapchat/login/oauth2/access_token",
+            "client_id": SNAPCHAT_CLIENT_ID,
+            "client_secret": SNAPCHAT_CLIENT_SECRET,
+            "refresh_token": SNAPCHAT_REFRESH_TOKEN,
+            "ad_account_ids": list(SNAPCHAT_AD_ACCOUNT_IDS),
+        },
+        "stripe": {"base_url": f"{url}/stripe/v1", "api_keys": dict(STRIPE_API_KEYS)},
     }

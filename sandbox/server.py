@@ -15,12 +15,17 @@ from sandbox.ga4_api import Ga4Api
 from sandbox.google_ads_api import GoogleAdsApi
 from sandbox.graph_api import GraphApi
 from sandbox.http_util import Response
+from sandbox.linkedin_ads_api import LinkedInAdsApi
 from sandbox.linkedin_api import LinkedInApi
+from sandbox.pinterest_ads_api import PinterestAdsApi
 from sandbox.pinterest_api import PinterestApi
 from sandbox.shopify_api import ShopifyApi
+from sandbox.snapchat_ads_api import SnapchatAdsApi
+from sandbox.stripe_api import StripeApi
 from sandbox.tiktok_ads_api import TikTokAdsApi
 from sandbox.tiktok_organic_api import TikTokOrganicApi
 from sandbox.world import build_world
+from sandbox.x_ads_api import XAdsApi
 from sandbox.x_api import XApi
 from sandbox.youtube_api import YouTubeApi
 
@@ -46,8 +51,13 @@ class SandboxServer:
         self._tiktok_organic: TikTokOrganicApi | None = None
         self._youtube: YouTubeApi | None = None
         self._x: XApi | None = None
+        self._x_ads: XAdsApi | None = None
         self._linkedin: LinkedInApi | None = None
+        self._linkedin_ads: LinkedInAdsApi | None = None
         self._pinterest: PinterestApi | None = None
+        self._stripe: StripeApi | None = None
+        self._snapchat_ads: SnapchatAdsApi | None = None
+        self._pinterest_ads: PinterestAdsApi | None = None
 
     @property
     def url(self) -> str:
@@ -71,8 +81,13 @@ class SandboxServer:
         self._tiktok_organic = TikTokOrganicApi(self.world, state)
         self._youtube = YouTubeApi(self.world, state)
         self._x = XApi(self.world, state)
+        self._x_ads = XAdsApi(self.world, state)
         self._linkedin = LinkedInApi(self.world, state)
+        self._linkedin_ads = LinkedInAdsApi(self.world, state)
         self._pinterest = PinterestApi(self.world, state)
+        self._stripe = StripeApi(self.world, state)
+        self._snapchat_ads = SnapchatAdsApi(self.world, state, self.url)
+        self._pinterest_ads = PinterestAdsApi(self.world, state)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-http", daemon=True)
         self._thread.start()
         return self
@@ -108,14 +123,22 @@ class SandboxServer:
             return self._ga4.handle(method, parts[1:], headers, body)
         if parts and parts[0] == "googleads" and self._google_ads is not None:
             return self._google_ads.handle(method, parts[1:], headers, body)
+        if parts and parts[0] == "snapchat" and self._snapchat_ads is not None:
+            return self._snapchat_ads.handle(method, parts[1:], dict(pairs), headers, body)
         if method != "GET":
             return Response(405, {"errors": "Method Not Allowed"})
         if parts and parts[0] == "graph" and self._graph is not None:
             return self._graph.handle(parts[1:], dict(pairs), headers)
+        if parts[:3] == ["pinterest", "v5", "ad_accounts"] and self._pinterest_ads is not None:
+            return self._pinterest_ads.handle(parts[1:], dict(pairs), headers)
         if parts and parts[0] == "pinterest" and self._pinterest is not None:
             return self._pinterest.handle(parts[1:], dict(pairs), headers)
+        if parts[:2] == ["linkedin", "rest"] and parts[2:3] in (["adAccounts"], ["adAnalytics"]) and self._linkedin_ads:
+            return self._linkedin_ads.handle(parts[1:], dict(pairs), headers)
         if parts and parts[0] == "linkedin" and self._linkedin is not None:
             return self._linkedin.handle(parts[1:], dict(pairs), headers)
+        if parts and parts[0] == "xads" and self._x_ads is not None:
+            return self._x_ads.handle(target, headers)
         if parts and parts[0] == "x" and self._x is not None:
             return self._x.handle(parts[1:], dict(pairs), headers)
         if parts[:4] == ["tiktok", "open_api", "v1.3", "business"] and self._tiktok_organic is not None:
@@ -124,6 +147,8 @@ class SandboxServer:
             return self._youtube.handle(parts, dict(pairs), headers)
         if parts and parts[0] == "tiktok" and self._tiktok is not None:
             return self._tiktok.handle(parts[1:], dict(pairs), headers)
+        if parts and parts[0] == "stripe" and self._stripe is not None:
+            return self._stripe.handle(parts[1:], dict(pairs), headers)
         if len(parts) >= 2 and parts[0] == "shopify" and self._shopify is not None:
             return self._shopify.handle(parts[1], parts[2:], pairs, headers)
         return Response(404, {"errors": "Not Found"})

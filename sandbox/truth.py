@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 from sandbox import fx, video_social
 from sandbox.ads import AdDay
-from sandbox.attribution import Attribution, CampaignIndex, attribute, channel_for
+from sandbox.attribution import Attribution, CampaignIndex, attribute, channel_for, naming_segment
 from sandbox.constants import AD_ACCOUNTS, EPOCH, month_key
 from sandbox.ga4 import Ga4Row, ga4_rows
 from sandbox.linkedin_social import LI_TOTALS, li_follower_gains, li_posts_before
 from sandbox.pinterest_social import PIN_TOTALS, pin_day_seen, pin_followers_gained, pins_before
 from sandbox.social import TOTALS, FbPost, IgMedia, grown
+from sandbox.stripe_payments import StripeCharge, charges_before, minor_to_major
 from sandbox.world import World, build_world
 from sandbox.x_social import X_TOTALS, x_followers_gained, x_posts_before
 
@@ -37,8 +38,8 @@ _CENT = Decimal("0.01")
 class OrderFact:
     """One non-test order as the marts should see it."""
 
-    shop: str
-    order_id: int
+    shop: str  # a Shopify shop, or `stripe:<account id>` for a Stripe-only sale
+    order_id: int | str  # the Shopify order id, or the Stripe charge id
     order_date: date
     currency: str
     revenue_local: Decimal
@@ -52,8 +53,8 @@ class RefundFact:
     """One refund of a non-test order, negative revenue on the refund's date."""
 
     shop: str
-    order_id: int
-    refund_id: int
+    order_id: int | str
+    refund_id: int | str
     refund_date: date
     amount_local: Decimal
     amount: Decimal
@@ -66,7 +67,7 @@ class _Facts:
 
     orders: list[OrderFact]
     refunds: list[RefundFact]
-    attribution: dict[tuple[str, int], Attribution]
+    attribution: dict[tuple[str, int | str], Attribution]
     orders_by_month: dict[str, list[OrderFact]]
     refunds_by_month: dict[str, list[RefundFact]]
 
@@ -108,9 +109,12 @@ class Truth:
         reporting_currency: str = "USD",
         reporting_timezone: str = "America/New_York",
         known_platforms: tuple[str, ...] = ("meta",),
+        with_stripe: bool = False,
     ) -> None:
-        """Build the facts for `as_of`; `known_platforms` are the ad platforms the warehouse loads."""
+        """Build the facts for `as_of`; `known_platforms` are the ad platforms the warehouse loads; with
+        `with_stripe` the Stripe-only sales (and their refunds) count as orders and refunds too."""
         self.as_of = as_of
+        self.with_stripe = with_stripe
         self.currency = reporting_currency
         self.tz = ZoneInfo(reporting_timezone)
         self.world: World = build_world(as_of)
@@ -161,7 +165,74 @@ class Truth:
                     )
                     facts.refunds.append(refund)
                     facts.refunds_by_month[month_key(rd)].append(refund)
+        if self.with_stripe:
+            stripe = self._stripe_facts
+            facts.attribution.update(stripe.attribution)
+            for fact in stripe.orders:
+                facts.orders.append(fact)
+                facts.orders_by_month[month_key(fact.order_date)].append(fact)
+            for refund in stripe.refunds:
+                facts.refunds.append(refund)
+                facts.refunds_by_month[month_key(refund.refund_date)].append(refund)
         return facts
+
+    @cached_property
+    def _stripe_facts(self) -> _Facts:
+        """Stripe-only sales (succeeded, captured charges without Shopify metadata) and their refunds, as order and
+        refund facts of shop `stripe:<account id>`. Revenue = the captured amount on the charge's date, each refund
+        negative on its own date; attribution from the Checkout metadata UTMs (no UTMs: unattributed); a new
+        customer is the Stripe customer's first such charge. Shopify orders paid through Stripe never count here."""
+        facts = _Facts([], [], {}, defaultdict(list), defaultdict(list))
+        seen_customers: set[tuple[str, str]] = set()
+        for account_id, charges in charges_before(self.world.cutoff).items():
+            shop = f"stripe:{account_id}"
+            for c in charges:
+                if not c.is_revenue:
+                    continue
+                attr = self._stripe_attribution(c)
+                facts.attribution[(shop, c.id)] = attr
+                d = self._local_date(c.created_at)
+                currency = c.account.currency.upper()
+                local = minor_to_major(c.amount_captured, currency)
+                new = c.customer is not None and (account_id, c.customer) not in seen_customers
+                if c.customer is not None:
+                    seen_customers.add((account_id, c.customer))
+                converted = fx.convert(local, currency, d, self.currency)
+                facts.orders.append(OrderFact(shop, c.id, d, currency, local, converted, new, attr))
+                for r in c.visible_refunds(self.world.cutoff):
+                    rd = self._local_date(r.created_at)
+                    amount = -minor_to_major(r.amount, currency)
+                    converted = fx.convert(amount, currency, rd, self.currency)
+                    facts.refunds.append(RefundFact(shop, c.id, r.id, rd, amount, converted, attr))
+        return facts
+
+    def _stripe_attribution(self, charge: StripeCharge) -> Attribution:
+        """Attribution of a Stripe-only sale from its Checkout metadata UTMs (the order rules without promo codes)."""
+        source = (charge.metadata.get("utm_source") or "").strip()
+        if not source:
+            return Attribution("unattributed", "unattributed", None, "unassigned")
+        medium, value = charge.metadata.get("utm_medium"), charge.metadata.get("utm_campaign")
+        campaign = self._known.match(value) if value else None
+        return Attribution(
+            "utm",
+            channel_for(source, medium),
+            campaign.key if campaign else None,
+            naming_segment(campaign.name) if campaign else "unassigned",
+            source,
+            medium,
+            value,
+        )
+
+    def stripe_revenue(self, month: str | date | None = None, account_id: str | None = None) -> Decimal:
+        """Net sales of the Stripe-only sales in the reporting currency (whatever `with_stripe` says): captured
+        amounts on the charge's reporting-tz date minus refunds on the refund's date, converted per row; one
+        account's only when `account_id` is given. Shopify orders paid through Stripe are not included."""
+        m = _month(month)
+        stripe = self._stripe_facts
+        shop = f"stripe:{account_id}" if account_id else None
+        rows = [(o.shop, o.order_date, o.revenue) for o in stripe.orders]
+        rows += [(r.shop, r.refund_date, r.amount) for r in stripe.refunds]
+        return sum((a for s, d, a in rows if (shop is None or s == shop) and _in(d, m)), _ZERO)
 
     # ---- orders -------------------------------------------------------------------------------------------
     def order_facts(self) -> list[OrderFact]:

@@ -17,6 +17,12 @@
         'int_meta_ads__ad_performance',
         'int_tiktok_ads__ad_performance',
         'int_google_ads__ad_performance',
+        'int_meta_ads_export__ad_performance',
+        'int_tiktok_ads_export__ad_performance',
+        'int_snapchat_ads__ad_performance',
+        'int_linkedin_ads__ad_performance',
+        'int_x_ads__ad_performance',
+        'int_pinterest_ads__ad_performance',
     ]) }}
 {%- endmacro %}
 

@@ -26,6 +26,18 @@ AD_SPEND_SOURCES = {
     "meta": (AD_INSIGHTS, "account_currency", "spend"),
     "tiktok": (TIKTOK_AD_INSIGHTS, "advertiser_currency", "spend"),
     "google": (GOOGLE_AD_INSIGHTS, "customer_currency", "CAST(cost_micros AS DECIMAL(24, 0)) / 1000000"),
+    # spend in micro-currency of the account currency, converted per row to the cent as staging does.
+    "snapchat": ("raw_snapchat_ads.ad_insights", "account_currency", "CAST(spend AS DECIMAL(24, 0)) / 1000000"),
+    # costInLocalCurrency, decimal(18,6) currency units; cast per row to the cent as staging does.
+    "linkedin": ("raw_linkedin_ads.ad_insights", "account_currency", "cost_in_local_currency"),
+    # billed_charge_local_micro in micros of the account currency, converted per row to the cent as staging does.
+    "x": ("raw_x_ads.ad_insights", "account_currency", "CAST(billed_charge_local_micro AS DECIMAL(24, 0)) / 1000000"),
+    # SPEND_IN_MICRO_DOLLAR: micros of the ad account currency (despite the name), per row to the cent as staging.
+    "pinterest": (
+        "raw_pinterest_ads.ad_insights",
+        "account_currency",
+        "CAST(spend_in_micro_dollar AS DECIMAL(24, 0)) / 1000000",
+    ),
 }
 AD_PERFORMANCE = "marts.fct_ad_performance_daily"
 ORDERS = "raw_shopify.orders"
@@ -114,6 +126,35 @@ def spend(params: GateParams, tables: set[str] | None = None) -> AssetSpec:
     )
 
 
+def stripe_revenue_parts(with_refunds: bool) -> list[str]:
+    """Raw Stripe-only net sales (docs/sources/stripe.md): captured amounts of succeeded charges without Shopify order
+    metadata, minus their refunds that did not fail; minor units to currency units (zero-decimal currencies kept)."""
+    zero_decimal = "'bif','clp','djf','gnf','jpy','kmf','krw','mga','pyg','rwf','ugx','vnd','vuv','xaf','xof','xpf'"
+
+    def units(column: str, currency: str) -> str:
+        return (
+            f"CAST(CASE WHEN LOWER({currency}) IN ({zero_decimal}) THEN CAST({column} AS DECIMAL(20, 0)) "
+            f"ELSE CAST({column} AS DECIMAL(20, 0)) / 100 END AS {AMOUNT})"
+        )
+
+    sale = (
+        "c.status = 'succeeded' AND COALESCE(c.captured, FALSE) AND NULLIF(TRIM(c.shopify_order_id), '') IS NULL "
+        "AND c.amount_captured > 0"
+    )
+    parts = [
+        f"SELECT UPPER(c.currency) AS currency_code, {units('c.amount_captured', 'c.currency')} AS amount "
+        f"FROM {qualified('raw_stripe.charges')} c WHERE {sale}"
+    ]
+    if with_refunds:
+        parts.append(
+            f"SELECT UPPER(c.currency) AS currency_code, -{units('r.amount', 'r.currency')} AS amount "
+            f"FROM {qualified('raw_stripe.refunds')} r JOIN {qualified('raw_stripe.charges')} c "
+            "ON r.account_id = c.account_id AND r.charge = c.id "
+            f"WHERE {sale} AND COALESCE(r.status, 'succeeded') NOT IN ('failed', 'canceled')"
+        )
+    return parts
+
+
 def store_revenue_sql(tables: set[str]) -> str:
     """Raw net sales per currency: non-test orders' line items after discounts, minus refund line subtotals.
 
@@ -130,6 +171,8 @@ def store_revenue_sql(tables: set[str]) -> str:
             f"SELECT o.currency AS currency_code, -CAST(r.subtotal AS {AMOUNT}) AS amount "
             f"FROM {qualified(REFUND_LINES)} r JOIN orders o ON r.shop = o.shop AND r.order_id = o.id"
         )
+    if "raw_stripe.charges" in tables:
+        parts.extend(stripe_revenue_parts("raw_stripe.refunds" in tables))
     amounts = " UNION ALL ".join(parts)
     return (
         f"SELECT currency_code, CAST(SUM(amount) AS {MONEY}) AS total "

@@ -20,6 +20,11 @@ EXPECTED_RESOURCES = {
     "x": {"tweets", "users"},
     "linkedin_pages": {"posts", "share_statistics_daily", "follower_statistics_daily", "organizations"},
     "pinterest": {"pins", "account_analytics_daily", "user_accounts"},
+    "pinterest_ads": {"ad_accounts", "ad_insights"},
+    "linkedin_ads": {"ad_accounts", "ad_insights"},
+    "stripe": {"charges", "refunds", "balance_transactions"},
+    "snapchat_ads": {"ad_accounts", "ad_insights"},
+    "x_ads": {"ad_accounts", "ad_insights"},
 }
 
 

@@ -3,6 +3,9 @@
     - order: + subtotal_price (line items after discounts, excluding tax and shipping) on the order's
       reporting-timezone date;
     - refund: - the sum of its refund line subtotals on the refund's reporting-timezone date.
+    Stripe-only sales (int_stripe__orders) add the same two kinds of events: + the captured amount on the charge's
+    reporting-timezone date, - each refund (not failed or canceled) on its own date. Shopify orders paid through
+    Stripe are not in int_stripe__orders, so their charges and refunds never count twice.
     Each event is converted at the FX rate of its own date and rounded to the cent. Attribution (channel,
     campaign, segment) is the order's. Grain: one row per revenue_event_key.
 -#}
@@ -17,6 +20,19 @@ orders as (
 refund_line_items as (
 
     select * from {{ ref('stg_shopify__refund_line_items') }}
+
+),
+
+stripe_orders as (
+
+    select * from {{ ref('int_stripe__orders') }}
+
+),
+
+stripe_refunds as (
+
+    select * from {{ ref('stg_stripe__refunds') }}
+    where coalesce(status, 'succeeded') not in ('failed', 'canceled')
 
 ),
 
@@ -73,6 +89,36 @@ events as (
     from refunds
     inner join orders
         on refunds.order_key = orders.order_key
+
+    union all
+
+    select
+        {{ dbt.concat(["'order:'", "order_key"]) }} as revenue_event_key,
+        'order' as event_type,
+        order_key,
+        created_at as event_at,
+        order_date as event_date,
+        currency_code,
+        cast(subtotal_price_local as numeric(18, 2)) as amount_local,
+        1 as orders,
+        case when is_new_customer then 1 else 0 end as new_customers
+    from stripe_orders
+
+    union all
+
+    select
+        {{ dbt.concat(["'refund:'", "stripe_refunds.refund_key"]) }} as revenue_event_key,
+        'refund' as event_type,
+        stripe_orders.order_key,
+        stripe_refunds.refunded_at as event_at,
+        {{ to_local_date('stripe_refunds.refunded_at') }} as event_date,
+        stripe_orders.currency_code,
+        cast(-stripe_refunds.amount_local as numeric(18, 2)) as amount_local,
+        0 as orders,
+        0 as new_customers
+    from stripe_refunds
+    inner join stripe_orders
+        on stripe_refunds.charge_key = stripe_orders.charge_key
 
 ),
 

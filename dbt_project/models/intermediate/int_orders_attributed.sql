@@ -9,6 +9,8 @@
        channel, else other, when the campaign is unknown). A campaign_id on an influencer code links the campaign.
     3. unattributed.
     Segment: the campaign's naming-convention segment, else unassigned.
+    Stripe-only sales (int_stripe__orders) follow the same rules with the UTMs of their Checkout metadata instead of
+    landing_site; they carry no discount codes, so they are utm or unattributed.
 -#}
 {%- set paid_mediums = var('paid_utm_mediums') -%}
 
@@ -17,6 +19,12 @@ with
 orders as (
 
     select * from {{ ref('int_shopify__orders') }}
+
+),
+
+stripe_orders as (
+
+    select * from {{ ref('int_stripe__orders') }}
 
 ),
 
@@ -47,6 +55,16 @@ utm_params as (
         lower(trim({{ url_decode(url_query_param('landing_site', 'utm_medium')) }})) as utm_medium,
         {{ url_decode(url_query_param('landing_site', 'utm_campaign')) }} as utm_campaign
     from orders
+
+    union all
+
+    select
+        order_key,
+        cast(null as varchar) as discount_codes,
+        lower(trim(utm_source)) as utm_source,
+        lower(trim(utm_medium)) as utm_medium,
+        utm_campaign
+    from stripe_orders
 
 ),
 

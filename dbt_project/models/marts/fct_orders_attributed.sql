@@ -1,8 +1,19 @@
 with
 
+-- Store orders: Shopify orders and Stripe-only sales (shop 'stripe:<account id>', order_id the charge id).
 orders as (
 
-    select * from {{ ref('int_shopify__orders') }}
+    select
+        order_key, order_id, shop, order_number, created_at, order_date, customer_id, is_new_customer,
+        currency_code, subtotal_price_local
+    from {{ ref('int_shopify__orders') }}
+
+    union all
+
+    select
+        order_key, order_id, shop, order_number, created_at, order_date, customer_id, is_new_customer,
+        currency_code, subtotal_price_local
+    from {{ ref('int_stripe__orders') }}
 
 ),
 

@@ -1,6 +1,7 @@
 {#-
     Integrity: store orders and revenue are conserved from staging to the marts.
-    The store's real orders are the staging orders that are not test orders, once per shop x order number.
+    The store's real orders are the staging orders that are not test orders, once per shop x order number, and the
+    Stripe-only sales (succeeded, captured charges without Shopify order metadata; their refunds unless failed).
     - per currency: their count, gross sales (subtotal) and refund line subtotals = fct_orders_attributed;
     - in the reporting currency: fct_orders_attributed revenue, orders and new customers = fct_channel_daily
       (every order has a channel) and, for orders with a campaign, = fct_campaign_performance_daily.
@@ -35,7 +36,7 @@ staging_refunds as (
 
 ),
 
-staging as (
+shopify_staging as (
 
     select
         store_orders.currency_code,
@@ -46,6 +47,48 @@ staging as (
     left join staging_refunds
         on store_orders.currency_code = staging_refunds.currency_code
     group by store_orders.currency_code
+
+),
+
+stripe_sales as (
+
+    select * from {{ ref('stg_stripe__charges') }}
+    where status = 'succeeded' and is_captured and not is_shopify_payment and amount_captured_local > 0
+
+),
+
+stripe_staging as (
+
+    select
+        stripe_sales.currency_code,
+        count(*) as orders,
+        sum(stripe_sales.amount_captured_local) as gross_sales_local,
+        coalesce(sum(stripe_refunds.refunds_local), 0) as refunds_local
+    from stripe_sales
+    left join (
+        select charge_key, sum(amount_local) as refunds_local
+        from {{ ref('stg_stripe__refunds') }}
+        where coalesce(status, 'succeeded') not in ('failed', 'canceled')
+        group by charge_key
+    ) as stripe_refunds
+        on stripe_sales.charge_key = stripe_refunds.charge_key
+    group by stripe_sales.currency_code
+
+),
+
+staging as (
+
+    select
+        currency_code,
+        sum(orders) as orders,
+        sum(gross_sales_local) as gross_sales_local,
+        sum(refunds_local) as refunds_local
+    from (
+        select * from shopify_staging
+        union all
+        select * from stripe_staging
+    ) as store_sales
+    group by currency_code
 
 ),
 
