@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults b
 from socialmart import warehouse
 from socialmart.catalog import SOURCES, SourceSpec, use_sandbox
 from socialmart.config import Settings, load_settings
+from sources.common.errors import find_source_error
 
 
 class PipelineError(RuntimeError):
@@ -36,6 +37,7 @@ class RunSummary:
     sandbox: bool
     rows_extracted: dict[str, dict[str, int]] = field(default_factory=dict)
     source_errors: dict[str, str] = field(default_factory=dict)
+    rejected_files: list[str] = field(default_factory=list)
     dbt: dict[str, int] = field(default_factory=dict)
     gate_success: bool | None = None
     gate_summary: str = ""
@@ -60,6 +62,8 @@ class RunSummary:
                 lines.append(f"| {source} | {table} | {rows:,} |")
         for source, error in self.source_errors.items():
             lines.append(f"| {source} | FAILED | {error.splitlines()[0]} |")
+        if self.rejected_files:
+            lines += ["", "Rejected export files:", *(f"- {rejected}" for rejected in self.rejected_files)]
         lines += ["", f"dbt: {self.dbt}", "", f"Gate: {'passed' if self.gate_success else 'FAILED'}"]
         if self.gate_summary:
             lines += ["", "```", self.gate_summary, "```"]
@@ -132,6 +136,31 @@ def load_business_inputs(settings: Settings, build: Path, pipelines_dir: Path) -
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
+def load_exports(exports_dir: Path, build: Path, pipelines_dir: Path) -> tuple[dict[str, int], list[str]]:
+    """Load the export files of `exports_dir` into raw_exports; return rows per table and the rejected files."""
+    import dlt
+
+    from sources.exports import exports_source, read_exports
+
+    batch = read_exports(exports_dir)
+    for error in batch.errors:
+        print(f"exports: REJECTED {error}")
+    pipeline = dlt.pipeline(
+        pipeline_name="socialmart_exports",
+        destination=dlt.destinations.duckdb(str(build)),
+        dataset_name="raw_exports",
+        pipelines_dir=str(pipelines_dir),
+    )
+    rows: dict[str, int] = {}
+    if batch.tables:
+        pipeline.run(exports_source(str(exports_dir), batch=batch))
+        counts = pipeline.last_trace.last_normalize_info.row_counts
+        rows = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
+    print(f"exports: loaded {len(batch.loaded)} file(s), {sum(rows.values()):,} rows into raw_exports ({rows})")
+    return rows, [str(error) for error in batch.errors]
+
+
+@task(timeout_seconds=1800, cache_policy=NO_CACHE)
 def transform(settings: Settings, build: Path, run_date: date) -> dict[str, int]:
     """Build every dbt model and run the dbt tests; fails with the failed model's name and error."""
     from socialmart.dbt import run_dbt_build
@@ -141,12 +170,14 @@ def transform(settings: Settings, build: Path, run_date: date) -> dict[str, int]
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def validate(settings: Settings, build: Path, run_date: date, run_id: str):
-    """Run the Great Expectations gate over the build; store results as JSON and Data Docs."""
+def validate(settings: Settings, build: Path, run_date: date, run_id: str, sources: tuple[str, ...]):
+    """Run the Great Expectations gate over the build (raw checks for the run's `sources`); store results as JSON
+    and Data Docs."""
     from expectations.gate import GateParams, run_gate
 
     docs_dir = settings.validation_dir / "docs"
-    result = run_gate(build, GateParams(run_date=run_date, freshness_days=settings.freshness_days), docs_dir)
+    params = GateParams(run_date=run_date, freshness_days=settings.freshness_days, sources=sources)
+    result = run_gate(build, params, docs_dir)
     settings.validation_dir.mkdir(parents=True, exist_ok=True)
     results_path = settings.validation_dir / f"gate-{run_id}.json"
     results_path.write_text(json.dumps(result.to_records(), indent=2, default=str))
@@ -155,13 +186,13 @@ def validate(settings: Settings, build: Path, run_date: date, run_id: str):
 
 
 @task(timeout_seconds=600, cache_policy=NO_CACHE)
-def build_reports(settings: Settings, run_date: date, gate_records: list[dict]) -> list[Path]:
+def build_reports(settings: Settings, run_date: date, gate_records: list[dict], published: Path) -> list[Path]:
     """Build the monthly target report for the last closed month from the published warehouse."""
     from reports.monthly_targets import build_monthly_target_report
 
     last_closed = (run_date.replace(day=1) - timedelta(days=1)).replace(day=1)
     files = build_monthly_target_report(
-        settings.published_path, last_closed, settings.reports_dir, gate_records, currency=settings.reporting_currency
+        published, last_closed, settings.reports_dir, gate_records, currency=settings.reporting_currency
     )
     return [files.html, files.csv]
 
@@ -174,13 +205,37 @@ def _start_sandbox(stack: ExitStack, run_date: date) -> str:
     return server.url
 
 
-@flow(name="nightly", log_prints=True)
-def nightly(run_date: date | None = None, sandbox: bool | None = None) -> RunSummary:
-    """Load every source, transform, gate and publish the warehouse, then build the reports.
+def _selected_specs(sources: tuple[str, ...] | None) -> tuple[SourceSpec, ...]:
+    """The catalog sources a run loads: all of them by default, else those named in `sources`."""
+    if sources is None:
+        return SOURCES
+    return tuple(spec for spec in SOURCES if spec.name in sources)
 
-    `sandbox=None` follows the configured mode (the sandbox when no credentials are set).
+
+@flow(name="nightly", log_prints=True)
+def nightly(
+    run_date: date | None = None,
+    sandbox: bool | None = None,
+    sources: tuple[str, ...] | None = None,
+    exports_dir: Path | None = None,
+    warehouse_file: Path | None = None,
+    inputs_dir: Path | None = None,
+) -> RunSummary:
+    """Load the sources, transform, gate and publish the warehouse, then build the reports.
+
+    `sandbox=None` follows the configured mode (the sandbox when no credentials are set). `sources` names the
+    sources to load (catalog names, plus `exports` for the files in `exports_dir`); None = every catalog source.
+    `warehouse_file` replaces the published file (its build folder sits next to it) and `inputs_dir` the
+    business-input folder. A source or export file that fails is recorded, the others still load and publish, and
+    the run then ends failed with its message.
     """
     settings = load_settings()
+    if inputs_dir is not None:
+        settings = replace(settings, inputs_dir=Path(inputs_dir).resolve())
+    if warehouse_file is not None:
+        settings = replace(settings, warehouse_dir=Path(warehouse_file).resolve().parent)
+    published = Path(warehouse_file).resolve() if warehouse_file is not None else settings.published_path
+    specs = _selected_specs(sources)
     run_date = run_date or _default_run_date(settings)
     use_sb = use_sandbox(settings) if sandbox is None else sandbox
     run_id = f"{run_date:%Y%m%d}-{datetime.now():%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -190,26 +245,37 @@ def nightly(run_date: date | None = None, sandbox: bool | None = None) -> RunSum
     with ExitStack() as stack:
         stack.enter_context(warehouse.run_lock(settings.warehouse_dir))
         pipelines_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="socialmart-dlt-")))
-        sandbox_url = _start_sandbox(stack, run_date) if use_sb else None
-        build = warehouse.start_build(settings.published_path, settings.build_dir, run_id)
+        sandbox_url = _start_sandbox(stack, run_date) if use_sb and specs else None
+        build = warehouse.start_build(published, settings.build_dir, run_id)
         try:
+            loaded: list[str] = []  # the sources this run is expected to load: the gate judges exactly these
             with stage("load"):
-                for spec in SOURCES:
+                for spec in specs:
                     if not use_sb and not spec.is_configured():
                         print(f"{spec.name}: no credentials configured, skipped")
                         continue
+                    loaded.append(spec.name)
                     try:
                         summary.rows_extracted[spec.name] = extract_load(
                             spec, settings, build, run_date, sandbox_url, pipelines_dir
                         )
                     except Exception as exc:  # one failing source must not stop the others
-                        summary.source_errors[spec.name] = f"{type(exc).__name__}: {exc}"
-                        print(f"{spec.name}: FAILED: {exc}")
+                        error = find_source_error(exc) or exc
+                        summary.source_errors[spec.name] = f"{type(error).__name__}: {error}"
+                        print(f"{spec.name}: FAILED: {error}")
+                if sources is not None and "exports" in sources:
+                    loaded.append("exports")
+                    rows, rejected = load_exports(Path(exports_dir), build, pipelines_dir)
+                    summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
+                    if rejected:
+                        summary.source_errors["exports"] = f"{len(rejected)} file(s) rejected: " + "; ".join(rejected)
                 summary.rows_extracted["business_inputs"] = load_business_inputs(settings, build, pipelines_dir)
             with stage("dbt"):
                 summary.dbt = transform(settings, build, run_date)
             with stage("gate"):
-                gate, summary.validation_results, summary.data_docs = validate(settings, build, run_date, run_id)
+                gate, summary.validation_results, summary.data_docs = validate(
+                    settings, build, run_date, run_id, tuple(loaded)
+                )
             summary.gate_success, summary.gate_summary = gate.success, gate.summary()
             if not gate.success:
                 raise PipelineError(
@@ -217,12 +283,13 @@ def nightly(run_date: date | None = None, sandbox: bool | None = None) -> RunSum
                     f"{gate.summary()}\nResults: {summary.validation_results}"
                 )
             with stage("publish"):
-                warehouse.publish(build, settings.published_path)
-            summary.published = settings.published_path
+                warehouse.publish(build, published)
+            summary.published = published
         finally:
             warehouse.discard(build)
     with stage("report"):
-        summary.reports = build_reports(settings, run_date, [r for r in gate.to_records() if not r.get("success")])
+        failed_checks = [r for r in gate.to_records() if not r.get("success")]
+        summary.reports = build_reports(settings, run_date, failed_checks, published)
     create_markdown_artifact(summary.markdown(), key="nightly-run-summary", description="socialmart nightly run")
     if summary.source_errors:
         names = ", ".join(summary.source_errors)

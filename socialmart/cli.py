@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -24,15 +25,67 @@ def main() -> None:
     """socialmart: the social media team's nightly pipeline and warehouse."""
 
 
+def _parse_sources(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    from socialmart.catalog import SOURCES
+
+    known = [spec.name for spec in SOURCES] + ["exports"]
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in known]
+    if not names or unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown) or '(none)'}: use {', '.join(known)}")
+    return names
+
+
+def _existing_dir(value: Path | None, option: str) -> Path | None:
+    if value is not None and not value.is_dir():
+        raise click.UsageError(f"{option} {value}: no such folder")
+    return value
+
+
 @main.command()
 @click.option("--date", "run_date", callback=_parse_date, help="Run date (YYYY-MM-DD); default: today.")
 @click.option("--sandbox/--live", "sandbox", default=None, help="Force the sandbox or the live APIs.")
-def run(run_date: date | None, sandbox: bool | None) -> None:
+@click.option(
+    "--sources",
+    "sources",
+    callback=_parse_sources,
+    help="Comma-separated sources to load (catalog names, or `exports` for --exports-dir); default: all API sources.",
+)
+@click.option(
+    "--exports-dir", type=click.Path(path_type=Path), help="Folder of platform CSV exports (--sources exports)."
+)
+@click.option("--warehouse", "warehouse_file", type=click.Path(path_type=Path), help="Warehouse file to publish into.")
+@click.option("--inputs-dir", type=click.Path(path_type=Path), help="Folder of business-input CSVs (targets, FX, ...).")
+def run(
+    run_date: date | None,
+    sandbox: bool | None,
+    sources: tuple[str, ...] | None,
+    exports_dir: Path | None,
+    warehouse_file: Path | None,
+    inputs_dir: Path | None,
+) -> None:
     """Run the nightly pipeline: load, transform, gate, publish and report."""
     from flows.nightly import PipelineError, nightly
 
+    if sources is not None and "exports" in sources and exports_dir is None:
+        raise click.UsageError("--sources exports needs --exports-dir DIR (the folder of downloaded CSV files)")
+    if exports_dir is not None and (sources is None or "exports" not in sources):
+        raise click.UsageError("--exports-dir is only read with --sources exports")
+    _existing_dir(exports_dir, "--exports-dir")
+    _existing_dir(inputs_dir, "--inputs-dir")
+    if warehouse_file is not None and warehouse_file.is_dir():
+        raise click.UsageError(f"--warehouse {warehouse_file} is a folder: give the warehouse file's path")
     try:
-        summary = nightly(run_date=run_date, sandbox=sandbox)
+        summary = nightly(
+            run_date=run_date,
+            sandbox=sandbox,
+            sources=sources,
+            exports_dir=exports_dir,
+            warehouse_file=warehouse_file,
+            inputs_dir=inputs_dir,
+        )
     except PipelineError as exc:
         click.secho(f"socialmart run failed:\n{exc}", fg="red", err=True)
         sys.exit(1)

@@ -39,6 +39,18 @@ AD_SPEND_SOURCES = {
         "CAST(spend_in_micro_dollar AS DECIMAL(24, 0)) / 1000000",
     ),
 }
+# Ads Manager export files (docs/sources/exports.md), reconciled into their platform's total. The marts drop an
+# export row when the API loaded the same account and day (the API wins), and so does the raw side here.
+EXPORT_SPEND_SOURCES = {
+    "meta": ("raw_exports.meta_ads_manager", "account_id", "spend", (AD_INSIGHTS, "account_id", "date_start")),
+    "tiktok": (
+        "raw_exports.tiktok_ads_manager",
+        "advertiser_id",
+        "cost",
+        (TIKTOK_AD_INSIGHTS, "advertiser_id", "stat_date"),
+    ),
+}
+EXPORT_ORDERS = "raw_exports.shopify_orders"
 AD_PERFORMANCE = "marts.fct_ad_performance_daily"
 ORDERS = "raw_shopify.orders"
 LINE_ITEMS = "raw_shopify.order_line_items"
@@ -72,13 +84,27 @@ def _check(name: str, table: str, column: str, rule: str, params: GateParams) ->
 
 
 def raw_spend_sql(tables: set[str], platform: str | None) -> str:
-    """Raw ad spend per (platform, currency) from each loaded ad platform's raw insights table."""
+    """Raw ad spend per (platform, currency) from each loaded ad platform's raw insights table and export file."""
+    wanted = {name for name in (*AD_SPEND_SOURCES, *EXPORT_SPEND_SOURCES) if platform is None or platform == name}
     parts = [
         f"SELECT {string_literal(name)} AS platform, {currency} AS currency_code, CAST({amount} AS {AMOUNT}) AS spend "
         f"FROM {qualified(table)}"
         for name, (table, currency, amount) in AD_SPEND_SOURCES.items()
-        if (table in tables or table == AD_INSIGHTS) and (platform is None or platform == name)
+        if table in tables and name in wanted
     ]
+    for name, (table, account, amount, (api_table, api_account, api_day)) in EXPORT_SPEND_SOURCES.items():
+        if table not in tables or name not in wanted:
+            continue
+        api_wins = (
+            f" WHERE NOT EXISTS (SELECT 1 FROM {qualified(api_table)} a "
+            f"WHERE a.{api_account} = e.{account} AND a.{api_day} = e.day)"
+            if api_table in tables
+            else ""
+        )
+        parts.append(
+            f"SELECT {string_literal(name)} AS platform, e.currency AS currency_code, "
+            f"CAST(e.{amount} AS {AMOUNT}) AS spend FROM {qualified(table)} e{api_wins}"
+        )
     if not parts:
         parts = ["SELECT CAST(NULL AS VARCHAR) AS platform, CAST(NULL AS VARCHAR) AS currency_code, 0 AS spend"]
     return (
@@ -114,13 +140,13 @@ def spend(params: GateParams, tables: set[str] | None = None) -> AssetSpec:
     )
     rule = (
         "sum(spend_local) per platform and currency_code = raw spend per platform and currency "
-        "(raw_meta_ads.ad_insights, raw_tiktok_ads.ad_insights, raw_google_ads.ad_insights)"
+        "(each loaded raw_<platform>_ads insights table and Ads Manager export)"
     )
     return AssetSpec(
         name="reconcile_spend",
         suite=f"{FAMILY}.ad_spend",
         query=query,
-        requires=(AD_INSIGHTS, AD_PERFORMANCE),
+        requires=(*((AD_INSIGHTS,) if params.checks_source("meta_ads") else ()), AD_PERFORMANCE),
         index_columns=("platform", *INDEX_COLUMNS),
         checks=(_check(f"reconcile_spend.{AD_PERFORMANCE}", AD_PERFORMANCE, "spend_local", rule, params),),
     )
@@ -155,28 +181,56 @@ def stripe_revenue_parts(with_refunds: bool) -> list[str]:
     return parts
 
 
+def export_revenue_part(tables: set[str]) -> str:
+    """Raw net sales of Shopify export orders the API did not load: Subtotal minus the export refund rule
+    (Refunded Amount x Subtotal / (Subtotal + Taxes), half up to the cent; docs/sources/exports.md)."""
+    api_wins = (
+        f" AND NOT EXISTS (SELECT 1 FROM {qualified(ORDERS)} a WHERE a.shop = e.shop AND a.name = e.order_name)"
+        if ORDERS in tables
+        else ""
+    )
+    cents = "CAST(ROUND({} * 100) AS HUGEINT)"
+    subtotal, gross = cents.format("e.subtotal"), cents.format("(e.subtotal + COALESCE(e.taxes, 0))")
+    refunded = cents.format("COALESCE(e.refunded_amount, 0)")
+    refund = (
+        f"CASE WHEN {gross} > 0 AND {refunded} > 0 "
+        f"THEN CAST((2 * {refunded} * {subtotal} + {gross}) // (2 * {gross}) AS DECIMAL(18, 0)) * 0.01 ELSE 0 END"
+    )
+    return (
+        f"SELECT UPPER(e.currency) AS currency_code, CAST(e.subtotal AS {AMOUNT}) - {refund} AS amount "
+        f"FROM {qualified(EXPORT_ORDERS)} e "
+        f"WHERE COALESCE(LOWER(TRIM(e.payment_method)), '') <> 'bogus'{api_wins}"
+    )
+
+
 def store_revenue_sql(tables: set[str]) -> str:
-    """Raw net sales per currency: non-test orders' line items after discounts, minus refund line subtotals.
+    """Raw net sales per currency: non-test orders' line items after discounts, minus refund line subtotals; plus
+    export orders and Stripe-only sales when loaded.
 
     dlt only creates the refund table once a refund was loaded; without it refunds count as zero.
     """
     orders = f"SELECT shop, id, currency FROM {qualified(ORDERS)} WHERE NOT COALESCE(test, FALSE)"
-    parts = [
-        f"SELECT o.currency AS currency_code, CAST(li.price AS {AMOUNT}) * li.quantity "
-        f"- COALESCE(CAST(li.total_discount AS {AMOUNT}), 0) AS amount "
-        f"FROM {qualified(LINE_ITEMS)} li JOIN orders o ON li.shop = o.shop AND li.order_id = o.id"
-    ]
-    if REFUND_LINES in tables:
+    parts = []
+    if ORDERS in tables and LINE_ITEMS in tables:
+        parts.append(
+            f"SELECT o.currency AS currency_code, CAST(li.price AS {AMOUNT}) * li.quantity "
+            f"- COALESCE(CAST(li.total_discount AS {AMOUNT}), 0) AS amount "
+            f"FROM {qualified(LINE_ITEMS)} li JOIN ({orders}) o ON li.shop = o.shop AND li.order_id = o.id"
+        )
+    if REFUND_LINES in tables and ORDERS in tables:
         parts.append(
             f"SELECT o.currency AS currency_code, -CAST(r.subtotal AS {AMOUNT}) AS amount "
-            f"FROM {qualified(REFUND_LINES)} r JOIN orders o ON r.shop = o.shop AND r.order_id = o.id"
+            f"FROM {qualified(REFUND_LINES)} r JOIN ({orders}) o ON r.shop = o.shop AND r.order_id = o.id"
         )
+    if EXPORT_ORDERS in tables:
+        parts.append(export_revenue_part(tables))
     if "raw_stripe.charges" in tables:
         parts.extend(stripe_revenue_parts("raw_stripe.refunds" in tables))
-    amounts = " UNION ALL ".join(parts)
+    if not parts:
+        parts = [f"SELECT CAST(NULL AS VARCHAR) AS currency_code, CAST(0 AS {AMOUNT}) AS amount"]
     return (
         f"SELECT currency_code, CAST(SUM(amount) AS {MONEY}) AS total "
-        f"FROM (WITH orders AS ({orders}) {amounts}) amounts GROUP BY currency_code"
+        f"FROM ({' UNION ALL '.join(parts)}) amounts WHERE currency_code IS NOT NULL GROUP BY currency_code"
     )
 
 
@@ -194,7 +248,7 @@ def revenue(params: GateParams, tables: set[str]) -> AssetSpec:
         name="reconcile_revenue",
         suite=f"{FAMILY}.store_revenue",
         query=_compare(store_revenue_sql(tables), mart_cte),
-        requires=(ORDERS, LINE_ITEMS, ORDERS_ATTRIBUTED),
+        requires=(*((ORDERS, LINE_ITEMS) if params.checks_source("shopify") else ()), ORDERS_ATTRIBUTED),
         index_columns=INDEX_COLUMNS,
         checks=(_check(f"reconcile_revenue.{ORDERS_ATTRIBUTED}", ORDERS_ATTRIBUTED, "revenue_local", rule, params),),
     )

@@ -3,6 +3,8 @@
     - order: + subtotal_price (line items after discounts, excluding tax and shipping) on the order's
       reporting-timezone date;
     - refund: - the sum of its refund line subtotals on the refund's reporting-timezone date.
+    Orders from a Shopify "Export orders" file have no refund dates: their refund (export_refund_local, see
+    int_shopify__orders) is one refund event on the order's own date.
     Stripe-only sales (int_stripe__orders) add the same two kinds of events: + the captured amount on the charge's
     reporting-timezone date, - each refund (not failed or canceled) on its own date. Shopify orders paid through
     Stripe are not in int_stripe__orders, so their charges and refunds never count twice.
@@ -89,6 +91,21 @@ events as (
     from refunds
     inner join orders
         on refunds.order_key = orders.order_key
+
+    union all
+
+    select
+        {{ dbt.concat(["'refund:'", "order_key", "':export'"]) }} as revenue_event_key,
+        'refund' as event_type,
+        order_key,
+        created_at as event_at,
+        order_date as event_date,
+        currency_code,
+        cast(-export_refund_local as numeric(18, 2)) as amount_local,
+        0 as orders,
+        0 as new_customers
+    from orders
+    where record_source = 'shopify_export' and export_refund_local > 0
 
     union all
 

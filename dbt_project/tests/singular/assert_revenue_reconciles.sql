@@ -1,6 +1,7 @@
 {#-
     Integrity: store orders and revenue are conserved from staging to the marts.
-    The store's real orders are the staging orders that are not test orders, once per shop x order number, and the
+    The store's real orders are the staging orders that are not test orders, once per shop x order number, the
+    orders of Shopify export files the API did not load, and the
     Stripe-only sales (succeeded, captured charges without Shopify order metadata; their refunds unless failed).
     - per currency: their count, gross sales (subtotal) and refund line subtotals = fct_orders_attributed;
     - in the reporting currency: fct_orders_attributed revenue, orders and new customers = fct_channel_daily
@@ -50,6 +51,21 @@ shopify_staging as (
 
 ),
 
+export_staging as (
+
+    {#- Orders from Shopify export files that the API did not load (int_shopify__orders applies that rule) and
+        their export refunds (no refund lines in an export). -#}
+    select
+        currency_code,
+        count(*) as orders,
+        sum(subtotal_price_local) as gross_sales_local,
+        coalesce(sum(export_refund_local), 0) as refunds_local
+    from {{ ref('int_shopify__orders') }}
+    where record_source = 'shopify_export'
+    group by currency_code
+
+),
+
 stripe_sales as (
 
     select * from {{ ref('stg_stripe__charges') }}
@@ -85,6 +101,8 @@ staging as (
         sum(refunds_local) as refunds_local
     from (
         select * from shopify_staging
+        union all
+        select * from export_staging
         union all
         select * from stripe_staging
     ) as store_sales

@@ -190,6 +190,6 @@ def test_revenue_is_conserved_and_reconciles_with_raw(warehouse: Path, dbt_harne
     [(orders_total,)] = _query(dbt_harness, warehouse, "select sum(revenue) from marts.fct_orders_attributed")
     [(channels_total,)] = _query(dbt_harness, warehouse, "select sum(attributed_revenue) from marts.fct_channel_daily")
     assert orders_total == channels_total == Decimal("100.00") + Decimal("49.00") + Decimal("89.00") - Decimal("15.00")
-    tables = {"raw_shopify.orders", "raw_stripe.charges", "raw_stripe.refunds"}
+    tables = {"raw_shopify.orders", "raw_shopify.order_line_items", "raw_stripe.charges", "raw_stripe.refunds"}
     raw = _query(dbt_harness, warehouse, store_revenue_sql(tables))
     assert raw == [("USD", Decimal("223.00"))]
