@@ -11,7 +11,7 @@ Months are 'YYYY-MM' strings (a date is accepted too); `month=None` means all vi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -110,16 +110,22 @@ class Truth:
         reporting_timezone: str = "America/New_York",
         known_platforms: tuple[str, ...] = ("meta",),
         with_stripe: bool = False,
+        loaded_from: Mapping[str, date] | None = None,
     ) -> None:
         """Build the facts for `as_of`; `known_platforms` are the ad platforms the warehouse loads; with
-        `with_stripe` the Stripe-only sales (and their refunds) count as orders and refunds too."""
+        `with_stripe` the Stripe-only sales (and their refunds) count as orders and refunds too. `loaded_from`
+        gives, for a platform whose API serves limited history (Pinterest: 90 days), the first account-tz day the
+        warehouse holds: only that platform's campaigns delivering on or after it are known to attribution."""
         self.as_of = as_of
         self.with_stripe = with_stripe
         self.currency = reporting_currency
         self.tz = ZoneInfo(reporting_timezone)
         self.world: World = build_world(as_of)
         self.known_platforms = known_platforms
-        visible_keys = {r.campaign.key for r in self.world.ad_days}
+        first_day = loaded_from or {}
+        visible_keys = {
+            r.campaign.key for r in self.world.ad_days if r.day >= first_day.get(r.campaign.platform, r.day)
+        }
         known = [c for c in self.world.campaigns if c.platform in known_platforms and c.key in visible_keys]
         self._known = CampaignIndex(known)
         self._all = CampaignIndex(self.world.campaigns)
