@@ -85,3 +85,59 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The body of an int_<platform>__ad_performance model whose staging has one insights model (account_id, ad and
+    campaign ids and names, date_day, spend_local, impressions, clicks, platform_conversions,
+    platform_conversion_value_local, video_views, and reach unless has_reach is false) and one accounts model
+    (account_id, account_timezone, currency_code): the row's own time zone and currency, else the account's, else
+    default_timezone. Platform and channel are both `platform`.
+-#}
+{% macro conformed_ad_performance(platform, insights_model, accounts_model, has_reach=true, default_timezone=none) -%}
+with
+
+insights as (
+
+    select * from {{ ref(insights_model) }}
+
+),
+
+accounts as (
+
+    select * from {{ ref(accounts_model) }}
+
+),
+
+conformed as (
+
+    select
+        '{{ platform }}' as platform,
+        '{{ platform }}' as channel,
+        insights.account_id,
+        coalesce(
+            insights.account_timezone, accounts.account_timezone
+            {%- if default_timezone %}, '{{ default_timezone }}'{% endif %}
+        ) as account_timezone,
+        coalesce(insights.currency_code, accounts.currency_code) as currency_code,
+        insights.date_day,
+        insights.campaign_id,
+        insights.campaign_name,
+        insights.ad_group_id,
+        insights.ad_group_name,
+        insights.ad_id,
+        insights.ad_name,
+        insights.spend_local,
+        insights.impressions,
+        insights.clicks,
+        {% if has_reach %}insights.reach{% else %}cast(null as bigint){% endif %} as reach,
+        insights.platform_conversions,
+        insights.platform_conversion_value_local,
+        insights.video_views
+    from insights
+    left join accounts
+        on insights.account_id = accounts.account_id
+
+)
+
+select {{ ad_performance_columns() }} from conformed
+{%- endmacro %}

@@ -1,48 +1,7 @@
 {#-
     Meta Ads conformed to the ad-performance column contract (macro ad_performance_columns), one row per
     account x ad x account-timezone day. Money stays in the account currency. To add a platform, write one
-    int_<platform>__ad_performance model with the same columns and list it in int_ad_performance_unioned.
+    int_<platform>__ad_performance model on the same contract (macro conformed_ad_performance when its staging
+    has the usual insights and accounts models) and list it in ad_performance_models().
 -#}
-with
-
-insights as (
-
-    select * from {{ ref('stg_meta_ads__ad_insights') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('stg_meta_ads__ad_accounts') }}
-
-),
-
-conformed as (
-
-    select
-        'meta' as platform,
-        'meta' as channel,
-        insights.account_id,
-        coalesce(insights.account_timezone, accounts.account_timezone) as account_timezone,
-        coalesce(insights.currency_code, accounts.currency_code) as currency_code,
-        insights.date_day,
-        insights.campaign_id,
-        insights.campaign_name,
-        insights.ad_group_id,
-        insights.ad_group_name,
-        insights.ad_id,
-        insights.ad_name,
-        insights.spend_local,
-        insights.impressions,
-        insights.clicks,
-        insights.reach,
-        insights.platform_conversions,
-        insights.platform_conversion_value_local,
-        insights.video_views
-    from insights
-    left join accounts
-        on insights.account_id = accounts.account_id
-
-)
-
-select {{ ad_performance_columns() }} from conformed
+{{ conformed_ad_performance('meta', 'stg_meta_ads__ad_insights', 'stg_meta_ads__ad_accounts') }}
