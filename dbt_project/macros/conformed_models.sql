@@ -141,3 +141,66 @@ conformed as (
 
 select {{ ad_performance_columns() }} from conformed
 {%- endmacro %}
+
+{#-
+    The body of an int_<platform>_export__ad_performance model: an Ads Manager export's staging rows on the
+    ad-performance contract. The API wins: a row is dropped when the API connector's staging (api_insights_model)
+    loaded the same account and day, so a team that uses both never counts a day twice. The time zone comes from
+    the API's accounts model when loaded (exports do not carry it).
+-#}
+{% macro conformed_export_ad_performance(platform, export_model, api_insights_model, accounts_model) -%}
+with
+
+exported as (
+
+    select * from {{ ref(export_model) }}
+
+),
+
+api_days as (
+
+    select distinct account_id, date_day from {{ ref(api_insights_model) }}
+
+),
+
+accounts as (
+
+    select * from {{ ref(accounts_model) }}
+
+),
+
+conformed as (
+
+    select
+        '{{ platform }}' as platform,
+        '{{ platform }}' as channel,
+        exported.account_id,
+        accounts.account_timezone,
+        exported.currency_code,
+        exported.date_day,
+        exported.campaign_id,
+        exported.campaign_name,
+        exported.ad_group_id,
+        exported.ad_group_name,
+        exported.ad_id,
+        exported.ad_name,
+        exported.spend_local,
+        exported.impressions,
+        exported.clicks,
+        exported.reach,
+        exported.platform_conversions,
+        exported.platform_conversion_value_local,
+        exported.video_views
+    from exported
+    left join accounts
+        on exported.account_id = accounts.account_id
+    where not exists (
+        select 1 from api_days
+        where api_days.account_id = exported.account_id
+            and api_days.date_day = exported.date_day
+    )
+
+)
+
+select {{ ad_performance_columns() }} from conformed
+{%- endmacro %}
