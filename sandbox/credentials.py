@@ -20,6 +20,7 @@ from sandbox.constants import (
 )
 from sandbox.ga4 import GA4_PROPERTY_ID
 from sandbox.linkedin_social import LI_ORGANIZATION_ID
+from sandbox.pinterest_social import PIN_ACCOUNTS
 from sandbox.x_social import X_USER_ID
 
 META_ACCESS_TOKEN = "sandbox-meta-token"
@@ -68,7 +69,12 @@ LINKEDIN_ADS_ACCESS_TOKEN = "sandbox-linkedin-ads-token"
 LINKEDIN_ADS_EXPIRED_TOKEN = "sandbox-linkedin-ads-expired-token"  # answered 401 EXPIRED_ACCESS_TOKEN (65602)
 LINKEDIN_ADS_REVOKED_TOKEN = "sandbox-linkedin-ads-revoked-token"  # answered 401 REVOKED_ACCESS_TOKEN (65601)
 LINKEDIN_ADS_ACCOUNT_IDS = (LINKEDIN_ADS_ACCOUNT.account_id,)
-PINTEREST_ACCESS_TOKEN = "sandbox-pinterest-token"  # OAuth: user_accounts:read, pins:read, boards:read
+# Pinterest: one OAuth token per business account (user_accounts:read, pins:read, boards:read), by username.
+PINTEREST_ACCESS_TOKEN = "sandbox-pinterest-token"  # the main account's; also granted ads:read (Pinterest Ads)
+PINTEREST_ACCESS_TOKENS = {
+    PIN_ACCOUNTS[0].username: PINTEREST_ACCESS_TOKEN,
+    PIN_ACCOUNTS[1].username: "sandbox-pinterest-kids-token",
+}
 # Stripe: one secret API key per account (real: sk_live_... or a restricted rk_live_... key with read access).
 STRIPE_API_KEYS = {
     "acct_1NwThreadsUS0001": "sk_test_51NwThreadsUSsandboxKey000000000001",
@@ -148,7 +154,7 @@ def source_settings(url: str) -> dict[str, dict[str, Any]]:
             "linkedin_version": LINKEDIN_VERSION,
             "account_ids": list(LINKEDIN_ADS_ACCOUNT_IDS),
         },
-        "pinterest": {"base_url": f"{url}/pinterest/v5", "access_token": PINTEREST_ACCESS_TOKEN},
+        "pinterest": {"base_url": f"{url}/pinterest/v5", "access_tokens": dict(PINTEREST_ACCESS_TOKENS)},
         "pinterest_ads": {
             "base_url": f"{url}/pinterest/v5",
             "access_token": PINTEREST_ACCESS_TOKEN,

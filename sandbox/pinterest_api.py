@@ -1,7 +1,8 @@
 """Replica of the Pinterest API v5 endpoints the Pinterest connector uses (docs/design.md).
 
 Base `{url}/pinterest/v5` (real: `https://api.pinterest.com/v5`). Auth: `Authorization: Bearer <token>` (an OAuth
-token with user_accounts:read and pins:read). Errors `{"code", "message"}`: 401 code 2 (authentication failed),
+token with user_accounts:read and pins:read); a token belongs to one business account, and every endpoint answers
+for that account (PINTEREST_ACCESS_TOKENS). Errors `{"code", "message"}`: 401 code 2 (authentication failed),
 400 code 1 (invalid parameters), injected 429 code 8 with Retry-After and 500. Lists page with `bookmark`
 (`page_size` 1..250, `bookmark` null on the last page). Account analytics: `start_date` at most 90 days before
 today (UTC), days in UTC, `metric_types` from IMPRESSION, SAVE, PIN_CLICK, OUTBOUND_CLICK.
@@ -12,22 +13,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sandbox.credentials import PINTEREST_ACCESS_TOKEN
+from sandbox.credentials import PINTEREST_ACCESS_TOKENS
 from sandbox.faults import FaultState
 from sandbox.http_util import Response, decode_cursor, encode_cursor
-from sandbox.pinterest_social import (
-    PIN_METRICS,
-    PIN_TOTALS,
-    PIN_USER_ID,
-    PIN_USERNAME,
-    Pin,
-    pin_day_seen,
-    pins_before,
-)
+from sandbox.pinterest_social import PIN_ACCOUNTS, PIN_METRICS, PIN_TOTALS, Pin, PinAccount, pin_day_seen, pins_before
 from sandbox.world import World
 
 MAX_PAGE_SIZE = 250
 MAX_ANALYTICS_DAYS = 90
+_ACCOUNT_OF_TOKEN = {
+    f"Bearer {token}": next(a for a in PIN_ACCOUNTS if a.username == username)
+    for username, token in PINTEREST_ACCESS_TOKENS.items()
+}
 
 
 class PinterestError(Exception):
@@ -67,27 +64,28 @@ class PinterestApi:
                     raise PinterestError(500, 500, "Internal server error.")
                 retry = {"Retry-After": f"{self.faults.faults.retry_after_seconds:.0f}"}
                 raise PinterestError(429, 8, "You have exceeded your rate limit. Try again later.", retry)
-            if headers.get("authorization") != f"Bearer {PINTEREST_ACCESS_TOKEN}":
+            account = _ACCOUNT_OF_TOKEN.get(headers.get("authorization", ""))
+            if account is None:
                 raise PinterestError(401, 2, "Authentication failed.")
-            return Response(200, handler(query))
+            return Response(200, handler(account, query))
         except PinterestError as e:
             return Response(e.status, {"code": e.code, "message": e.message}, e.headers)
 
-    def _user_account(self, query: dict[str, str]) -> dict[str, Any]:
+    def _user_account(self, account: PinAccount, query: dict[str, str]) -> dict[str, Any]:
         """GET /v5/user_account: the token's account with follower_count at the cutoff."""
-        account = {
+        body = {
             "account_type": "BUSINESS",
-            "id": PIN_USER_ID,
-            "username": PIN_USERNAME,
-            "business_name": "Northwind Threads",
-            "follower_count": PIN_TOTALS.total(self.world.as_of - timedelta(days=1)),
+            "id": account.user_id,
+            "username": account.username,
+            "business_name": account.business_name,
+            "follower_count": PIN_TOTALS.total(self.world.as_of - timedelta(days=1), account.index),
             "following_count": 87,
-            "pin_count": len(pins_before(self.world.cutoff)),
+            "pin_count": len(pins_before(self.world.cutoff, account.index)),
             "monthly_views": 0,
         }
-        return self.faults.drifted("pin_account", account)
+        return self.faults.drifted("pin_account", body)
 
-    def _pins(self, query: dict[str, str]) -> dict[str, Any]:
+    def _pins(self, account: PinAccount, query: dict[str, str]) -> dict[str, Any]:
         """GET /v5/pins?page_size&bookmark: the account's pins, newest first."""
         raw_size = query.get("page_size", "25")
         if not raw_size.isdigit() or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
@@ -99,15 +97,15 @@ class PinterestApi:
             if cursor is None or not isinstance(cursor.get("o"), int):
                 raise _bad("Invalid bookmark.")
             offset = cursor["o"]
-        pins = self.faults.paged("pin_pins", list(reversed(pins_before(self.world.cutoff))), size)
+        pins = self.faults.paged("pin_pins", list(reversed(pins_before(self.world.cutoff, account.index))), size)
         chunk = pins[offset : offset + size]
         more = offset + size < len(pins)
         return {
-            "items": [self.faults.drifted("pin_pins", self._pin(p)) for p in chunk],
+            "items": [self.faults.drifted("pin_pins", self._pin(account, p)) for p in chunk],
             "bookmark": encode_cursor({"o": offset + size}) if more else None,
         }
 
-    def _pin(self, p: Pin) -> dict[str, Any]:
+    def _pin(self, account: PinAccount, p: Pin) -> dict[str, Any]:
         return {
             "id": p.id,
             "created_at": p.created_at.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -115,12 +113,12 @@ class PinterestApi:
             "description": p.title,
             "link": "https://northwindthreads.example/",
             "board_id": p.board_id,
-            "board_owner": {"username": PIN_USERNAME},
+            "board_owner": {"username": account.username},
             "is_owner": True,
             "media": {"media_type": "image"},
         }
 
-    def _analytics(self, query: dict[str, str]) -> dict[str, Any]:
+    def _analytics(self, account: PinAccount, query: dict[str, str]) -> dict[str, Any]:
         """GET /v5/user_account/analytics?start_date&end_date&metric_types (daily, UTC days)."""
         try:
             start, end = date.fromisoformat(query["start_date"]), date.fromisoformat(query["end_date"])
@@ -136,7 +134,7 @@ class PinterestApi:
         day = start
         while day <= end:
             if day < today:
-                values, status = pin_day_seen(day, today)
+                values, status = pin_day_seen(day, today, account.index)
                 daily.append(
                     {"date": day.isoformat(), "data_status": status, "metrics": {m: values[m] for m in metrics}}
                 )

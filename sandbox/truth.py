@@ -24,7 +24,7 @@ from sandbox.attribution import Attribution, CampaignIndex, attribute, channel_f
 from sandbox.constants import AD_ACCOUNTS, EPOCH, month_key
 from sandbox.ga4 import Ga4Row, ga4_rows
 from sandbox.linkedin_social import LI_TOTALS, li_follower_gains, li_posts_before
-from sandbox.pinterest_social import PIN_TOTALS, pin_day_seen, pin_followers_gained, pins_before
+from sandbox.pinterest_social import PIN_ACCOUNTS, PIN_TOTALS, pin_day_seen, pin_followers_gained, pins_before
 from sandbox.social import TOTALS, FbPost, IgMedia, grown
 from sandbox.stripe_payments import StripeCharge, charges_before, minor_to_major
 from sandbox.world import World, build_world
@@ -402,8 +402,12 @@ class Truth:
         fb_gains = {d.day: d.page_daily_follows_unique for d in self.world.fb_days}
         ig_gains = {d.day: d.follower_count for d in self.world.ig_days}
 
+        pin_accounts = [a.index for a in PIN_ACCOUNTS]
+
         def pin_day(d: date) -> dict[str, int]:
-            return pin_day_seen(d, as_of)[0]
+            """Analytics of a UTC day summed over the brand's Pinterest accounts, as served at as_of."""
+            seen = [pin_day_seen(d, as_of, a)[0] for a in pin_accounts]
+            return {metric: sum(s[metric] for s in seen) for metric in seen[0]}
 
         return {
             "instagram": _Organic(
@@ -443,9 +447,9 @@ class Truth:
                 over_days(lambda d: sum(li_follower_gains(d))),
             ),
             "pinterest": _Organic(
-                posts([(p.created_at, 0, 0) for p in pins_before(cutoff)]),
-                PIN_TOTALS.total,
-                over_days(pin_followers_gained),
+                posts([(p.created_at, 0, 0) for a in pin_accounts for p in pins_before(cutoff, a)]),
+                lambda d: sum(PIN_TOTALS.total(d, a) for a in pin_accounts),
+                over_days(lambda d: sum(pin_followers_gained(d, a) for a in pin_accounts)),
                 impressions=over_days(lambda d: pin_day(d)["IMPRESSION"]),
                 engagements=over_days(lambda d: (a := pin_day(d))["SAVE"] + a["PIN_CLICK"] + a["OUTBOUND_CLICK"]),
             ),

@@ -66,7 +66,7 @@ SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec("youtube", "raw_youtube", "access_token", "sources.youtube:youtube_source"),
     SourceSpec("x", "raw_x", "bearer_token", "sources.x:x_source"),
     SourceSpec("linkedin_pages", "raw_linkedin_pages", "access_token", "sources.linkedin_pages:linkedin_pages_source"),
-    SourceSpec("pinterest", "raw_pinterest", "access_token", "sources.pinterest:pinterest_source"),
+    SourceSpec("pinterest", "raw_pinterest", "access_tokens", "sources.pinterest:pinterest_source"),
     SourceSpec("pinterest_ads", "raw_pinterest_ads", "access_token", "sources.pinterest_ads:pinterest_ads_source"),
     SourceSpec("linkedin_ads", "raw_linkedin_ads", "access_token", "sources.linkedin_ads:linkedin_ads_source"),
     SourceSpec("stripe", "raw_stripe", "api_keys", "sources.stripe:stripe_source"),

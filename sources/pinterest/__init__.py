@@ -1,8 +1,10 @@
-"""Pinterest (API v5) organic connector: the token's business account pins, daily account analytics and a daily
-account snapshot.
+"""Pinterest (API v5) organic connector: the pins, daily account analytics and a daily account snapshot of each
+configured business account.
 
-The token belongs to one Pinterest account (`GET /v5/user_account` gives its id, carried by every row); cursors are
-kept per account id in the dlt resource state:
+A Pinterest token belongs to one account, so the source takes `access_tokens` (username -> token). `GET
+/v5/user_account` gives each account's id, carried by every row; a token that belongs to another username is an error
+rather than a silent load under the wrong name. Cursors are kept per account id in the dlt resource state (an account
+added later is read from start_date):
 - `pins` is incremental on `created_at`: pins are paged newest first with `bookmark` until the previous run's cutoff
   − `lookback_days`; merge on `id`.
 - `account_analytics_daily` is incremental on `date` (UTC days): a later run re-reads from (the last day read −
@@ -15,7 +17,7 @@ kept per account id in the dlt resource state:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dlt
@@ -32,6 +34,7 @@ from sources.common.dates import (
     resolve_end_date,
 )
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.errors import SourceAuthError
 from sources.pinterest import settings
 from sources.pinterest.helpers import (
     USER_ACCOUNTS_SCHEMA,
@@ -48,59 +51,93 @@ SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze
 
 
 class _Account:
-    """Reads `GET /v5/user_account` once per run and shares it between resources."""
+    """One configured account: its client, and `GET /v5/user_account` read once per run and shared by the resources."""
 
-    def __init__(self, client: PinterestClient) -> None:
-        self._client = client
+    def __init__(self, username: str, client: PinterestClient) -> None:
+        self.username = username
+        self.client = client
         self._body: dict[str, Any] | None = None
 
     def body(self) -> dict[str, Any]:
-        """The account object."""
+        """The account object; the token must belong to the configured username."""
         if self._body is None:
-            self._body = self._client.get(settings.USER_ACCOUNT_PATH)
+            body = self.client.get(settings.USER_ACCOUNT_PATH, account=self.username)
+            actual = str(body.get("username") or "")
+            if actual.lower() != self.username.lower():
+                raise SourceAuthError(
+                    settings.SOURCE_NAME,
+                    account=self.username,
+                    endpoint=f"/{settings.USER_ACCOUNT_PATH}",
+                    status=None,
+                    platform_message=f"the token belongs to the account {actual or '(no username)'}",
+                    hint=f"set {settings.TOKENS_SETTING}.{self.username} to a token of that account, or rename the "
+                    "entry to the account the token belongs to",
+                )
+            self._body = body
         return self._body
 
     @property
     def account_id(self) -> str:
-        """The token's account id."""
+        """The account's numeric id."""
         return str(self.body()["id"])
 
 
 @dlt.resource(
     name="user_accounts", write_disposition="merge", primary_key=("account_id", "snapshot_date"), standalone=False
 )
-def user_accounts(account: _Account, snapshot_date: dt.date) -> Iterator[pa.Table]:
-    """Follower, following and pin counts of the account as of the start of the run date."""
-    row = user_account_row(account.body(), snapshot_date)
-    yield table_from_columns({n: [row[n]] for n in USER_ACCOUNTS_SCHEMA.names}, USER_ACCOUNTS_SCHEMA)
+def user_accounts(accounts: Sequence[_Account], snapshot_date: dt.date) -> Iterator[pa.Table]:
+    """Follower, following and pin counts of each account as of the start of the run date."""
+    rows = [user_account_row(account.body(), snapshot_date) for account in accounts]
+    yield table_from_columns({n: [row[n] for row in rows] for n in USER_ACCOUNTS_SCHEMA.names}, USER_ACCOUNTS_SCHEMA)
 
 
 @dlt.resource(name="pins", write_disposition="merge", primary_key="id", standalone=False)
 def pins(
-    client: PinterestClient, account: _Account, first_instant: dt.datetime, lookback_days: int, cutoff: dt.datetime
+    accounts: Sequence[_Account], first_instant: dt.datetime, lookback_days: int, cutoff: dt.datetime
 ) -> Iterator[pa.Table]:
-    """Pins created from the account's look-back adjusted cursor up to the run's cutoff."""
+    """Pins created from each account's look-back adjusted cursor up to the run's cutoff."""
     cursors = AccountCursors(settings.CURSOR_STATE_KEY, first_instant, dt.timedelta(days=lookback_days))
-    account_id = account.account_id
-    yield from drain_chunks(pin_chunks(client, account_id, cursors.since(account_id), cutoff), cursors)
+    for account in accounts:
+        account_id = account.account_id
+        yield from drain_chunks(pin_chunks(account.client, account_id, cursors.since(account_id), cutoff), cursors)
 
 
 @dlt.resource(
     name="account_analytics_daily", write_disposition="merge", primary_key=("account_id", "date"), standalone=False
 )
 def account_analytics_daily(
-    client: PinterestClient, account: _Account, start_date: dt.date, lookback_days: int, end_date: dt.date
+    accounts: Sequence[_Account], start_date: dt.date, lookback_days: int, end_date: dt.date
 ) -> Iterator[pa.Table]:
-    """Daily IMPRESSION, SAVE, PIN_CLICK, OUTBOUND_CLICK of the account (UTC days, all apps)."""
+    """Daily IMPRESSION, SAVE, PIN_CLICK, OUTBOUND_CLICK of each account (UTC days, all apps)."""
     cursors = AccountCursors(settings.CURSOR_STATE_KEY, start_date, dt.timedelta(days=lookback_days))
-    account_id = account.account_id
-    since = max(cursors.since(account_id), end_date - dt.timedelta(days=settings.MAX_HISTORY_DAYS))
-    yield from drain_chunks(analytics_chunks(client, account_id, since, end_date), cursors)
+    oldest = end_date - dt.timedelta(days=settings.MAX_HISTORY_DAYS)
+    for account in accounts:
+        account_id = account.account_id
+        since = max(cursors.since(account_id), oldest)
+        yield from drain_chunks(analytics_chunks(account.client, account_id, since, end_date), cursors)
+
+
+def _accounts(access_tokens: Mapping[str, str], base_url: str) -> list[_Account]:
+    """One account per configured username; a clear error for an empty or malformed mapping."""
+    if not isinstance(access_tokens, Mapping) or not access_tokens:
+        raise ValueError(
+            f"{settings.SOURCE_NAME}: {settings.TOKENS_SETTING} must map each Pinterest business account's username "
+            'to its OAuth access token, e.g. {northwindthreads = "pina_..."}'
+        )
+    accounts = []
+    for username, token in access_tokens.items():
+        if not str(token or "").strip():
+            raise ValueError(
+                f"{settings.SOURCE_NAME}: the access token of account {username} is empty: set "
+                f"{settings.TOKENS_SETTING}.{username}"
+            )
+        accounts.append(_Account(str(username).strip(), PinterestClient(base_url, str(token).strip())))
+    return accounts
 
 
 @dlt.source(name="pinterest", section="pinterest", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def pinterest_source(
-    access_token: str = dlt.secrets.value,
+    access_tokens: dict[str, str] = dlt.secrets.value,
     base_url: str = settings.DEFAULT_BASE_URL,
     start_date: str = dlt.config.value,
     lookback_days: int = 28,
@@ -108,10 +145,12 @@ def pinterest_source(
     cutoff: str | None = None,
     reporting_timezone: str = DEFAULT_REPORTING_TIMEZONE,
 ) -> Sequence[DltResource]:
-    """The Pinterest business account of `access_token`.
+    """The Pinterest business accounts of `access_tokens` (username -> token), loaded into `pins`,
+    `account_analytics_daily` and `user_accounts` (every row carries `account_id`).
 
     Args:
-        access_token: an OAuth access token with user_accounts:read and pins:read (never logged).
+        access_tokens: each account's username -> an OAuth access token of that account with user_accounts:read and
+            pins:read (never logged).
         base_url: API base including the version (`https://api.pinterest.com/v5`).
         start_date: first day (YYYY-MM-DD) read on a first run (analytics: at most 89 days before end_date).
         lookback_days: days re-read on every later run (analytics settle, pins).
@@ -121,14 +160,13 @@ def pinterest_source(
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
     ensure_dlt_columns()
-    client = PinterestClient(base_url, access_token)
-    account = _Account(client)
+    accounts = _accounts(access_tokens, base_url)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
     return (
-        pins(client, account, first_instant, lookback_days, run_cutoff),
-        account_analytics_daily(client, account, start, lookback_days, end),
-        user_accounts(account, end + dt.timedelta(days=1)),
+        pins(accounts, first_instant, lookback_days, run_cutoff),
+        account_analytics_daily(accounts, start, lookback_days, end),
+        user_accounts(accounts, end + dt.timedelta(days=1)),
     )

@@ -62,7 +62,7 @@ def pinterest_error_info(response: requests.Response) -> ErrorInfo:
     if response.status_code in (401, 403) or code in settings.AUTH_CODES:
         hint = (
             "the access token expired (30 days) or lacks user_accounts:read / pins:read: refresh it with the refresh "
-            f"token or re-authorize the app, and set {settings.TOKEN_SETTING}"
+            f"token or re-authorize the app, and set the account's entry in {settings.TOKENS_SETTING}"
         )
         return ErrorInfo(message=message, code=code, hint=hint, auth=True)
     if response.status_code == 429:

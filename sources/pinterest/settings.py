@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 SOURCE_NAME = "pinterest"
-TOKEN_SETTING = "sources.pinterest.access_token"
+TOKENS_SETTING = "sources.pinterest.access_tokens"
 DEFAULT_BASE_URL = "https://api.pinterest.com/v5"
 
 USER_ACCOUNT_PATH = "user_account"

@@ -11,7 +11,7 @@ import pytest
 
 from sandbox import credentials
 from sandbox.faults import Faults
-from sandbox.pinterest_social import PIN_USER_ID, pins_before
+from sandbox.pinterest_social import PIN_ACCOUNTS, PIN_MAIN, PIN_TOTALS, pins_before
 from sandbox.server import SandboxServer
 from sandbox.truth import Truth
 from sources.common import rows_extracted
@@ -31,7 +31,7 @@ MONTHLY_ANALYTICS = (
 def pin_kwargs(helpers: Any, server: SandboxServer, **overrides: Any) -> dict[str, Any]:
     """Arguments of the source pointed at `server`, as the flow passes them."""
     kwargs = {
-        "access_token": credentials.PINTEREST_ACCESS_TOKEN,
+        "access_tokens": dict(credentials.PINTEREST_ACCESS_TOKENS),
         "base_url": f"{server.url}/pinterest/v5",
         "start_date": helpers.START_DATE,
         "end_date": helpers.end_date_for(server),
@@ -46,6 +46,10 @@ def expected(as_of: dt.date) -> tuple[dict[str, int], dict[str, tuple[int, int]]
     pins = {m: truth.posts_published("pinterest", m) for m in months if truth.posts_published("pinterest", m)}
     analytics = {m: (truth.organic_impressions("pinterest", m), truth.engagements("pinterest", m)) for m in months}
     return pins, {m: v for m, v in analytics.items() if v[0]}
+
+
+def all_pins_before(cutoff: dt.datetime) -> list[Any]:
+    return [p for a in PIN_ACCOUNTS for p in pins_before(cutoff, a.index)]
 
 
 def loaded(helpers: Any, db: Path) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
@@ -76,16 +80,26 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, 
 
 def test_full_load_equals_truth_per_month(first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any) -> None:
     assert loaded(helpers, first_run["db"]) == expected(sandbox.as_of)
-    n_pins = len(pins_before(sandbox.world.cutoff))
+    n_pins = len(all_pins_before(sandbox.world.cutoff))
     assert first_run["extracted"]["pins"] == n_pins and first_run["pin_requests"] >= n_pins // 10
     last_day = sandbox.as_of - dt.timedelta(days=1)
-    assert helpers.query(
-        first_run["db"], f"select account_id, follower_count, snapshot_date from {DATASET}.user_accounts"
-    ) == [(PIN_USER_ID, Truth(sandbox.as_of).followers_total("pinterest", last_day), sandbox.as_of)]
-    [(status,)] = helpers.query(
-        first_run["db"], f"select data_status from {DATASET}.account_analytics_daily where date = '{last_day}'"
+    snapshots = helpers.query(
+        first_run["db"],
+        f"select account_id, username, follower_count, snapshot_date from {DATASET}.user_accounts order by 1",
     )
-    assert status == "ESTIMATE"
+    assert snapshots == [
+        (a.user_id, a.username, PIN_TOTALS.total(last_day, a.index), sandbox.as_of) for a in PIN_ACCOUNTS
+    ]
+    assert sum(row[2] for row in snapshots) == Truth(sandbox.as_of).followers_total("pinterest", last_day)
+    statuses = helpers.query(
+        first_run["db"],
+        f"select account_id, data_status from {DATASET}.account_analytics_daily where date = '{last_day}' order by 1",
+    )
+    assert statuses == [(a.user_id, "ESTIMATE") for a in PIN_ACCOUNTS]
+    per_account = helpers.query(
+        first_run["db"], f"select account_id, count(*) from {DATASET}.pins group by 1 order by 1"
+    )
+    assert per_account == [(a.user_id, len(pins_before(sandbox.world.cutoff, a.index))) for a in PIN_ACCOUNTS]
 
 
 def test_raw_contract_types(first_run: dict[str, Any], helpers: Any) -> None:
@@ -109,16 +123,29 @@ def test_second_run_rereads_lookback_and_replaces_estimates(
     db, pipeline = helpers.next_run_pipeline(first_run["db"], DATASET, tmp_path)
     pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox_next)))
     extracted = rows_extracted(pipeline)
-    assert extracted["account_analytics_daily"] == helpers.LOOKBACK_DAYS + 2  # look-back + last day + new day
+    # per account: look-back + last day + new day
+    assert extracted["account_analytics_daily"] == (helpers.LOOKBACK_DAYS + 2) * len(PIN_ACCOUNTS)
     since = sandbox.world.cutoff - dt.timedelta(days=helpers.LOOKBACK_DAYS)
-    assert extracted["pins"] == sum(1 for p in pins_before(sandbox_next.world.cutoff) if p.created_at >= since)
+    assert extracted["pins"] == sum(1 for p in all_pins_before(sandbox_next.world.cutoff) if p.created_at >= since)
     assert loaded(helpers, db) == expected(sandbox_next.as_of)
     [(estimates,)] = helpers.query(
         db, f"select count(*) from {DATASET}.account_analytics_daily where data_status = 'ESTIMATE'"
     )
-    assert estimates == 1
+    assert estimates == len(PIN_ACCOUNTS)
     [(snapshots,)] = helpers.query(db, f"select count(*) from {DATASET}.user_accounts")
-    assert snapshots == 2
+    assert snapshots == 2 * len(PIN_ACCOUNTS)
+
+
+def test_account_added_later_is_read_from_start_date(
+    sandbox: SandboxServer, sandbox_next: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    """A first run knows the main account only; the next run adds the second one, which is read in full."""
+    db = tmp_path / "w.duckdb"
+    pipeline = helpers.new_pipeline(db, DATASET, tmp_path / "pipelines")
+    main_only = {PIN_MAIN.username: credentials.PINTEREST_ACCESS_TOKENS[PIN_MAIN.username]}
+    pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox, access_tokens=main_only)))
+    pipeline.run(pinterest_source(**pin_kwargs(helpers, sandbox_next)))
+    assert loaded(helpers, db) == expected(sandbox_next.as_of)
 
 
 def test_429_with_retry_after_and_5xx_are_retried(faulty_sandbox: Any, helpers: Any, tmp_path: Path) -> None:
@@ -140,11 +167,32 @@ def test_expired_token_gives_clear_error_without_the_token(
     sandbox: SandboxServer, helpers: Any, tmp_path: Path
 ) -> None:
     token = "pina_expired-pinterest-token-123456"
+    tokens = {PIN_MAIN.username: token}
     message = helpers.auth_failure(
-        tmp_path, DATASET, pinterest_source, pin_kwargs(helpers, sandbox, access_token=token), token
+        tmp_path, DATASET, pinterest_source, pin_kwargs(helpers, sandbox, access_tokens=tokens), token
     )
-    assert message.startswith("pinterest: GET /user_account") and "HTTP 401" in message and "code 2" in message
-    assert "Authentication failed." in message and "set sources.pinterest.access_token" in message
+    assert message.startswith(f"pinterest: GET /user_account for account {PIN_MAIN.username}")
+    assert "HTTP 401" in message and "code 2" in message and "Authentication failed." in message
+    assert "set the account's entry in sources.pinterest.access_tokens" in message
+
+
+def test_token_of_another_account_is_refused_by_name(sandbox: SandboxServer, helpers: Any, tmp_path: Path) -> None:
+    """A token filed under the wrong username would load one account's pins under another's name: refused."""
+    kids = PIN_ACCOUNTS[1]
+    swapped = {PIN_MAIN.username: credentials.PINTEREST_ACCESS_TOKENS[kids.username]}
+    token = swapped[PIN_MAIN.username]
+    message = helpers.auth_failure(
+        tmp_path, DATASET, pinterest_source, pin_kwargs(helpers, sandbox, access_tokens=swapped), token
+    )
+    assert message.startswith(f"pinterest: GET /user_account for account {PIN_MAIN.username} failed")
+    assert f"the token belongs to the account {kids.username}" in message
+    assert f"set sources.pinterest.access_tokens.{PIN_MAIN.username}" in message
+
+
+@pytest.mark.parametrize("tokens", [{}, {"northwindthreads": " "}])
+def test_missing_tokens_are_a_clear_config_error(tokens: dict[str, str], sandbox: SandboxServer, helpers: Any) -> None:
+    with pytest.raises(ValueError, match=r"^pinterest: .*sources\.pinterest\.access_tokens"):
+        pinterest_source(**pin_kwargs(helpers, sandbox, access_tokens=tokens))
 
 
 def test_duplicate_page_loads_every_pin_once(first_run: dict[str, Any], fault_run: Any, helpers: Any) -> None:

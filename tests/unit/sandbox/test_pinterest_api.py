@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.credentials import PINTEREST_ACCESS_TOKEN
+from sandbox.credentials import PINTEREST_ACCESS_TOKEN, PINTEREST_ACCESS_TOKENS
 from sandbox.faults import Faults
-from sandbox.pinterest_social import PIN_TOTALS, pin_day_final, pins_before, pins_for_day
+from sandbox.pinterest_social import PIN_ACCOUNTS, PIN_TOTALS, pin_day_final, pins_before, pins_for_day
 from sandbox.server import SandboxServer
 from sandbox.truth import Truth
 
@@ -82,3 +82,22 @@ def test_days_do_not_depend_on_as_of() -> None:
         "pinterest", "2025-02"
     )
     assert early.followers_gained("pinterest", "2025-02") == late.followers_gained("pinterest", "2025-02")
+
+
+def test_each_token_answers_for_its_own_account(server: SandboxServer) -> None:
+    kids = PIN_ACCOUNTS[1]
+    headers = {"Authorization": f"Bearer {PINTEREST_ACCESS_TOKENS[kids.username]}"}
+    body = _get(server, "user_account", headers).json()
+    assert (body["id"], body["username"]) == (kids.user_id, kids.username)
+    assert body["follower_count"] == PIN_TOTALS.total(AS_OF - timedelta(days=1), kids.index)
+    items = _get(server, "pins", headers, page_size=250)
+    kid_pins = list(reversed(pins_before(server.world.cutoff, kids.index)))
+    assert [p["id"] for p in items.json()["items"]] == [p.id for p in kid_pins[:250]]
+    main_ids = {p.id for p in pins_before(server.world.cutoff)}
+    assert kid_pins and not main_ids & {p.id for p in kid_pins}
+    day = _get(server, "user_account/analytics", headers, start_date="2025-04-12", end_date="2025-04-12",
+               metric_types="IMPRESSION").json()  # fmt: skip
+    assert (
+        day["all"]["daily_metrics"][0]["metrics"]["IMPRESSION"]
+        == pin_day_final(date(2025, 4, 12), kids.index)["IMPRESSION"]
+    )
