@@ -9,74 +9,33 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
+from e2e_scenario import (
+    NEXT_DATE,
+    PLATFORMS,
+    RUN_DATE,
+    Scenario,
+    pinterest_first_full_month,
+    query,
+    run_truth,
+    whole_months,
+)
 
-from flows.nightly import PipelineError, RunSummary, nightly
+from flows.nightly import PipelineError, nightly
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
 from sandbox.truth import ORGANIC_PLATFORMS, Truth
-from sources.pinterest.settings import MAX_HISTORY_DAYS as PINTEREST_MAX_HISTORY_DAYS
-from sources.pinterest_ads.helpers import earliest_readable as pinterest_ads_earliest_readable
 
 pytestmark = pytest.mark.e2e
 
-RUN_DATE = date(2026, 11, 10)
-NEXT_DATE = RUN_DATE + timedelta(days=1)
-# The ad platforms the nightly run loads from the sandbox (the truth attributes UTMs to their campaigns).
-PLATFORMS = ("meta", "tiktok", "google", "linkedin", "x", "snapchat", "pinterest")
-# The first good run: what the connectors' first-run history limits are measured from.
-FIRST_END_DATE = RUN_DATE - timedelta(days=1)
-
-
-@dataclass
-class Scenario:
-    """The two good runs and a snapshot of the published warehouse after each."""
-
-    root: Path
-    first: RunSummary
-    first_snapshot: Path
-    second: RunSummary
-    second_snapshot: Path
-
-    @property
-    def published(self) -> Path:
-        return self.root / "warehouse" / "socialmart.duckdb"
-
-
-def _snapshot(published: Path, target: Path) -> Path:
-    shutil.copyfile(published, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
-    root = tmp_path_factory.mktemp("nightly")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
-        mp.setenv("SOCIALMART__REPORTS_DIR", str(root / "reports"))
-        published = root / "warehouse" / "socialmart.duckdb"
-        first = nightly(run_date=RUN_DATE, sandbox=True)
-        first_snapshot = _snapshot(published, root / "after-first.duckdb")
-        second = nightly(run_date=NEXT_DATE, sandbox=True)
-        second_snapshot = _snapshot(published, root / "after-second.duckdb")
-        yield Scenario(root, first, first_snapshot, second, second_snapshot)
-
-
-def _query(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
 
 def _spend_by_platform_month(db: Path) -> dict[tuple[str, str], Decimal]:
-    rows = _query(
+    rows = query(
         db,
         "select platform, strftime(date_day, '%Y-%m') as month, sum(spend) "
         "from marts.fct_ad_performance_daily group by platform, month",
@@ -86,7 +45,7 @@ def _spend_by_platform_month(db: Path) -> dict[tuple[str, str], Decimal]:
 
 def _ad_counts_by_platform_month(db: Path) -> dict[tuple[str, str], tuple[int, int]]:
     """(impressions, clicks) per ad platform and account-tz month."""
-    rows = _query(
+    rows = query(
         db,
         "select platform, strftime(date_day, '%Y-%m') as month, sum(impressions), sum(clicks) "
         "from marts.fct_ad_performance_daily group by platform, month",
@@ -100,36 +59,12 @@ def _organic_by_channel_month(db: Path, metric: str) -> dict[tuple[str, str], in
     The tiktok channel row also carries TikTok Ads (spend, impressions, clicks); its organic columns only hold
     the organic rows."""
     channels = ", ".join(repr(c) for c in ORGANIC_PLATFORMS)
-    rows = _query(
+    rows = query(
         db,
         f"select channel, strftime(date_day, '%Y-%m') as month, sum({metric}) from marts.fct_channel_daily "
         f"where channel in ({channels}) group by channel, month",
     )
     return {(channel, month): int(n) for channel, month, n in rows if n}
-
-
-def _truth(as_of: date) -> Truth:
-    """The truth of the nightly runs: every ad platform and Stripe; Pinterest Ads only from the first day its
-    analytics still served on the first run (90 days back), as Pinterest serves no older ad analytics."""
-    first_pinterest_day = pinterest_ads_earliest_readable(FIRST_END_DATE)
-    return Truth(as_of, known_platforms=PLATFORMS, with_stripe=True, loaded_from={"pinterest": first_pinterest_day})
-
-
-def _pinterest_ads_first_full_month() -> str:
-    """The first month whose Pinterest ad analytics the first run loaded whole."""
-    first = pinterest_ads_earliest_readable(FIRST_END_DATE)
-    if first.day > 1:
-        first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first.strftime("%Y-%m")
-
-
-def _pinterest_first_full_month() -> str:
-    """Pinterest serves account analytics at most 90 days back, so the first run loads the activity days from
-    end_date - MAX_HISTORY_DAYS on (later runs keep them and add new days): the first month loaded whole."""
-    first = FIRST_END_DATE - timedelta(days=PINTEREST_MAX_HISTORY_DAYS)
-    if first.day > 1:
-        first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first.strftime("%Y-%m")
 
 
 def _expected_organic(truth: Truth, metric: str) -> dict[tuple[str, str], int]:
@@ -139,13 +74,13 @@ def _expected_organic(truth: Truth, metric: str) -> dict[tuple[str, str], int]:
     if metric == "engagements":
         # Pinterest engagements are account analytics by activity day; earlier days are not served (see above), so
         # only the months from the first one loaded whole are compared (both sides, exactly).
-        first = _pinterest_first_full_month()
+        first = pinterest_first_full_month()
         expected = {(p, m): v for (p, m), v in expected.items() if p != "pinterest" or m >= first}
     return {key: v for key, v in expected.items() if v}
 
 
 def _store_revenue_by_month(db: Path) -> dict[str, Decimal]:
-    rows = _query(
+    rows = query(
         db,
         "select strftime(date_day, '%Y-%m') as month, sum(attributed_revenue) "
         "from marts.fct_channel_daily group by month",
@@ -153,24 +88,18 @@ def _store_revenue_by_month(db: Path) -> dict[str, Decimal]:
     return {month: Decimal(str(revenue)) for month, revenue in rows if revenue is not None}
 
 
-def _whole_months(values: dict[tuple[str, str], object]) -> dict[tuple[str, str], object]:
-    """Leave out Pinterest Ads months before the first one loaded whole (older analytics are not served)."""
-    first = _pinterest_ads_first_full_month()
-    return {(p, m): v for (p, m), v in values.items() if p != "pinterest" or m >= first}
-
-
 def _assert_marts_match_truth(db: Path, truth: Truth) -> None:
     expected_spend = {key: value for key, value in truth.spend_by_platform_month().items() if key[0] in PLATFORMS}
-    assert _whole_months(_spend_by_platform_month(db)) == _whole_months(expected_spend)
+    assert whole_months(_spend_by_platform_month(db)) == whole_months(expected_spend)
     assert {p for p, _ in expected_spend} == set(PLATFORMS)
     expected_ads = {
         (p, m): (truth.impressions(p, m), truth.clicks(p, m)) for p, m in expected_spend if truth.impressions(p, m)
     }
-    assert _whole_months(_ad_counts_by_platform_month(db)) == _whole_months(expected_ads)
+    assert whole_months(_ad_counts_by_platform_month(db)) == whole_months(expected_ads)
 
     # Posts (every platform: the post lists are read in full on a first run) and engagements per organic channel.
     assert _organic_by_channel_month(db, "posts_published") == _expected_organic(truth, "posts_published")
-    first_pinterest = _pinterest_first_full_month()
+    first_pinterest = pinterest_first_full_month()
     engagements = {
         key: v
         for key, v in _organic_by_channel_month(db, "engagements").items()
@@ -181,29 +110,29 @@ def _assert_marts_match_truth(db: Path, truth: Truth) -> None:
     expected_revenue = {month: truth.revenue(month) for month in truth.months()}
     assert _store_revenue_by_month(db) == expected_revenue
 
-    sessions = _query(db, "select strftime(date_day, '%Y-%m'), sum(sessions) from marts.fct_channel_daily group by 1")
+    sessions = query(db, "select strftime(date_day, '%Y-%m'), sum(sessions) from marts.fct_channel_daily group by 1")
     assert {month: n for month, n in sessions if n} == {month: truth.sessions(month) for month in truth.months()}
 
-    [(orders,)] = _query(db, "select count(*) from marts.fct_orders_attributed")
+    [(orders,)] = query(db, "select count(*) from marts.fct_orders_attributed")
     assert orders == truth.orders()
-    [(revenue_total,)] = _query(db, "select sum(revenue) from marts.fct_orders_attributed")
+    [(revenue_total,)] = query(db, "select sum(revenue) from marts.fct_orders_attributed")
     assert Decimal(str(revenue_total)) == truth.revenue(), "order-level revenue must conserve store revenue"
 
 
 def test_first_run_reproduces_ground_truth(scenario: Scenario) -> None:
-    truth = _truth(RUN_DATE)
+    truth = run_truth(RUN_DATE)
     _assert_marts_match_truth(scenario.first_snapshot, truth)
     assert scenario.first.gate_success is True
     assert len(truth.months()) >= 18
 
 
 def test_attributed_revenue_per_campaign(scenario: Scenario) -> None:
-    truth = _truth(RUN_DATE)
+    truth = run_truth(RUN_DATE)
     by_campaign = truth.attributed_revenue_by_campaign()
     eur_ids = {c.key for c in truth.world.campaigns if c.account.currency == "EUR"}
     top = sorted(by_campaign, key=by_campaign.get, reverse=True)
     chosen = [*top[:2], next(key for key in top if key in eur_ids)]
-    rows = _query(
+    rows = query(
         scenario.first_snapshot,
         "select campaign_key, sum(attributed_revenue) from marts.fct_campaign_performance_daily "
         f"where campaign_key in ({', '.join(repr(k) for k in chosen)}) group by campaign_key",
@@ -212,9 +141,9 @@ def test_attributed_revenue_per_campaign(scenario: Scenario) -> None:
 
 
 def test_followers_at_month_end(scenario: Scenario) -> None:
-    truth = _truth(RUN_DATE)
+    truth = run_truth(RUN_DATE)
     month_end = date(2026, 10, 31)
-    rows = _query(
+    rows = query(
         scenario.first_snapshot,
         f"select channel, followers_total from marts.fct_channel_daily where date_day = date '{month_end}' "
         "and channel in ('instagram', 'facebook')",
@@ -244,7 +173,7 @@ def test_second_run_is_incremental_and_merges_restatements(scenario: Scenario) -
     assert 0 < tiktok_second < tiktok_first * 0.1
     assert second["shopify"]["orders"] < first["shopify"]["orders"] * 0.05
     # Restated days were merged: the marts equal the truth as seen one day later.
-    _assert_marts_match_truth(scenario.second_snapshot, _truth(NEXT_DATE))
+    _assert_marts_match_truth(scenario.second_snapshot, run_truth(NEXT_DATE))
 
 
 def _live_env_for(mp: pytest.MonkeyPatch, url: str) -> None:
