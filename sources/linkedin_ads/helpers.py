@@ -11,13 +11,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pyarrow as pa
-import requests
 
 from sources.common.arrow import ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
 from sources.common.errors import SourceApiError
-from sources.common.http import ApiClient, ErrorInfo
+from sources.common.http import ApiClient
+from sources.common.linkedin import LinkedInHints, linkedin_error_info
 from sources.common.parallel import stream_parallel
 from sources.linkedin_ads import settings
 
@@ -61,39 +61,19 @@ def account_id_of(value: str) -> str:
     return str(value).strip().removeprefix(settings.ACCOUNT_URN_PREFIX)
 
 
-def linkedin_ads_error_info(response: requests.Response) -> ErrorInfo:
-    """Explain a LinkedIn error `{"status", "serviceErrorCode", "code", "message"}`."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return ErrorInfo(message=response.text[:300] or response.reason or "no response body")
-    message = str(body.get("message") or body)[:300]
-    code = body.get("code") or body.get("serviceErrorCode")
-    status = response.status_code
-    if status == 401:
-        hint = (
-            "the access token expired (60 days), was revoked or is wrong: mint a new one with the refresh token "
-            "(valid 365 days) or re-authorize a member with r_ads and r_ads_reporting, and set "
-            f"{settings.TOKEN_SETTING}"
-        )
-        return ErrorInfo(message=message, code=code, hint=hint, auth=True)
-    if status == 403:
-        hint = (
-            "the authorizing member needs a role on the ad account (at least VIEWER) and the token r_ads and "
-            f"r_ads_reporting: check {settings.ACCOUNTS_SETTING} and {settings.TOKEN_SETTING}"
-        )
-        return ErrorInfo(message=message, code=code, hint=hint, auth=True)
-    if status == 426 or code in ("NONEXISTENT_VERSION", "VERSION_MISSING"):
-        hint = f"the API version is sunset or invalid: set {settings.VERSION_SETTING} to an active YYYYMM version"
-        return ErrorInfo(message=message, code=code, hint=hint)
-    if status == 429:
-        return ErrorInfo(message=message, code=code, hint="LinkedIn throttling after retries: rerun later")
-    if status == 400:
-        hint = f"LinkedIn rejected a parameter: check {settings.ACCOUNTS_SETTING}, start_date and end_date"
-        return ErrorInfo(message=message, code=code, hint=hint)
-    return ErrorInfo(message=message, code=code, hint="see the LinkedIn Marketing API error codes")
+ERROR_HINTS = LinkedInHints(
+    unauthorized=(
+        "the access token expired (60 days), was revoked or is wrong: mint a new one with the refresh token "
+        f"(valid 365 days) or re-authorize a member with r_ads and r_ads_reporting, and set {settings.TOKEN_SETTING}"
+    ),
+    forbidden=(
+        "the authorizing member needs a role on the ad account (at least VIEWER) and the token r_ads and "
+        f"r_ads_reporting: check {settings.ACCOUNTS_SETTING} and {settings.TOKEN_SETTING}"
+    ),
+    version_setting=settings.VERSION_SETTING,
+    bad_request=f"LinkedIn rejected a parameter: check {settings.ACCOUNTS_SETTING}, start_date and end_date",
+    other="see the LinkedIn Marketing API error codes",
+)
 
 
 def date_range(first: dt.date, last: dt.date) -> str:
@@ -112,7 +92,7 @@ class LinkedInAdsClient:
         self.base_url = base_url.rstrip("/")
         self.api = ApiClient(
             settings.SOURCE_NAME,
-            error_parser=linkedin_ads_error_info,
+            error_parser=partial(linkedin_error_info, hints=ERROR_HINTS),
             headers={
                 "Authorization": f"Bearer {access_token}",
                 "LinkedIn-Version": str(version),

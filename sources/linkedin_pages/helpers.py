@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 import pyarrow as pa
-import requests
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
-from sources.common.http import ApiClient, ErrorInfo
+from sources.common.http import ApiClient
+from sources.common.linkedin import LinkedInHints, linkedin_error_info
 from sources.linkedin_pages import settings
 
 _STATS_FIELDS = [field(column, pa.int64()) for _, column in settings.SHARE_METRICS]
@@ -65,35 +66,18 @@ def organization_urn(organization_id: str) -> str:
     return organization_id if organization_id.startswith("urn:li:") else f"urn:li:organization:{organization_id}"
 
 
-def linkedin_error_info(response: requests.Response) -> ErrorInfo:
-    """Explain a LinkedIn error `{"status", "serviceErrorCode", "code", "message"}`."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return ErrorInfo(message=response.text[:300] or response.reason or "no response body")
-    message = str(body.get("message") or body)[:300]
-    code = body.get("code") or body.get("serviceErrorCode")
-    status = response.status_code
-    if status == 401:
-        hint = (
-            "the access token expired (60 days) or was revoked: refresh it (refresh tokens last 365 days) or "
-            f"re-authorize with rw_organization_admin, and set {settings.TOKEN_SETTING}"
-        )
-        return ErrorInfo(message=message, code=code, hint=hint, auth=True)
-    if status == 403:
-        hint = (
-            "the authorizing member must be an ADMINISTRATOR of the page and the token needs "
-            f"rw_organization_admin: check sources.linkedin_pages.organization_ids and {settings.TOKEN_SETTING}"
-        )
-        return ErrorInfo(message=message, code=code, hint=hint, auth=True)
-    if status == 426 or code in ("NONEXISTENT_VERSION", "VERSION_MISSING"):
-        hint = f"the API version is sunset or invalid: set {settings.VERSION_SETTING} to an active YYYYMM version"
-        return ErrorInfo(message=message, code=code, hint=hint)
-    if status == 429:
-        return ErrorInfo(message=message, code=code, hint="LinkedIn throttling after retries: rerun later")
-    return ErrorInfo(message=message, code=code, hint="see the LinkedIn Community Management API error codes")
+ERROR_HINTS = LinkedInHints(
+    unauthorized=(
+        "the access token expired (60 days) or was revoked: refresh it (refresh tokens last 365 days) or "
+        f"re-authorize with rw_organization_admin, and set {settings.TOKEN_SETTING}"
+    ),
+    forbidden=(
+        "the authorizing member must be an ADMINISTRATOR of the page and the token needs "
+        f"rw_organization_admin: check sources.linkedin_pages.organization_ids and {settings.TOKEN_SETTING}"
+    ),
+    version_setting=settings.VERSION_SETTING,
+    other="see the LinkedIn Community Management API error codes",
+)
 
 
 def _ms(day: dt.date) -> int:
@@ -119,7 +103,7 @@ class LinkedInClient:
         self.base_url = base_url.rstrip("/")
         self.api = ApiClient(
             settings.SOURCE_NAME,
-            error_parser=linkedin_error_info,
+            error_parser=partial(linkedin_error_info, hints=ERROR_HINTS),
             headers={
                 "Authorization": f"Bearer {access_token}",
                 "LinkedIn-Version": str(version),
