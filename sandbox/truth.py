@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sandbox import fx, video_social
+from sandbox import campaigns, constants, fx, linkedin_social, video_social, x_social
 from sandbox.ads import AdDay
 from sandbox.attribution import Attribution, CampaignIndex, attribute, channel_for, naming_segment
 from sandbox.constants import AD_ACCOUNTS, EPOCH, month_key
@@ -554,3 +554,197 @@ class Truth:
             out.append(month_key(d))
             d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
         return out
+
+    # ---- posts --------------------------------------------------------------------------------------------
+    # One PostFact per organic post published before the cutoff on every platform, with its lifetime metrics as
+    # served at as_of (growth applied) named as in fct_posts: impressions and reach as in `organic_impressions`
+    # (reach: instagram, facebook post_impressions_unique, tiktok, linkedin uniqueImpressionsCount), facebook likes
+    # = reactions of every type, x comments = replies, shares = retweets + quotes, saves = bookmarks; video_views
+    # for instagram VIDEO media, tiktok and youtube. A metric the platform does not report per post is None
+    # (pinterest pins report none). The campaign tag is the `#nw<initiative>` hashtag the sandbox adds to some
+    # instagram captions and facebook messages.
+    @cached_property
+    def _posts(self) -> dict[str, list[PostFact]]:
+        """Per-platform post facts, oldest first."""
+        cutoff = self.world.cutoff
+        tags = {"#nw" + initiative.replace("-", "") for initiative in campaigns.INITIATIVES}
+
+        def tag_of(caption: str) -> str | None:
+            return next((word for word in caption.split() if word in tags), None)
+
+        def ig_post(m: IgMedia) -> PostFact:
+            g = self.world.growth(m.published_at)
+            kind = {"CAROUSEL_ALBUM": "carousel", "VIDEO": "video", "IMAGE": "image"}[m.media_type]
+            return PostFact(
+                "instagram",
+                constants.IG_USER_ID,
+                m.id,
+                m.published_at,
+                "reel" if m.media_product_type == "REELS" else kind,
+                tag_of(m.caption),
+                impressions=grown(m.views, g),
+                reach=grown(m.reach, g),
+                likes=grown(m.like_count, g),
+                comments=grown(m.comments_count, g),
+                shares=grown(m.shares, g),
+                saves=grown(m.saved, g),
+                video_views=grown(m.views, g) if m.media_type == "VIDEO" else None,
+            )
+
+        def fb_post(p: FbPost) -> PostFact:
+            g = self.world.growth(p.published_at)
+            kinds = {
+                "added_photos": "image",
+                "added_video": "video",
+                "shared_story": "link",
+                "mobile_status_update": "text",
+            }
+            return PostFact(
+                "facebook",
+                constants.FB_PAGE_ID,
+                p.id,
+                p.published_at,
+                kinds[p.status_type],
+                tag_of(p.message),
+                impressions=grown(p.impressions, g),
+                reach=grown(p.reach, g),
+                likes=sum(grown(v, g) for v in p.reactions),
+                comments=grown(p.comments, g),
+                shares=grown(p.shares, g),
+                clicks=grown(p.clicks, g),
+            )
+
+        def tt_post(v: video_social.TtVideo) -> PostFact:
+            return PostFact(
+                "tiktok",
+                constants.TT_BUSINESS_ID,
+                v.item_id,
+                v.published_at,
+                "video",
+                None,
+                impressions=v.video_views,
+                reach=v.reach,
+                likes=v.likes,
+                comments=v.comments,
+                shares=v.shares,
+                video_views=v.video_views,
+            )
+
+        def yt_post(v: video_social.YtVideo) -> PostFact:
+            return PostFact(
+                "youtube",
+                constants.YT_CHANNEL_ID,
+                v.video_id,
+                v.published_at,
+                "video",
+                None,
+                impressions=v.views,
+                likes=v.likes,
+                comments=v.comments,
+                video_views=v.views,
+            )
+
+        def x_post(p: x_social.XPost) -> PostFact:
+            m = p.seen(cutoff)
+            return PostFact(
+                "x",
+                x_social.X_USER_ID,
+                p.id,
+                p.created_at,
+                "text",
+                None,
+                impressions=m["impression_count"],
+                likes=m["like_count"],
+                comments=m["reply_count"],
+                shares=m["retweet_count"] + m["quote_count"],
+                saves=m["bookmark_count"],
+            )
+
+        def li_post(p: linkedin_social.LiPost) -> PostFact:
+            m = p.seen(cutoff)
+            return PostFact(
+                "linkedin",
+                linkedin_social.LI_ORGANIZATION_ID,
+                p.urn,
+                p.published_at,
+                "text",
+                None,
+                impressions=m["impressionCount"],
+                reach=m["uniqueImpressionsCount"],
+                likes=m["likeCount"],
+                comments=m["commentCount"],
+                shares=m["shareCount"],
+                clicks=m["clickCount"],
+            )
+
+        as_of = self.as_of
+        return {
+            "instagram": [ig_post(m) for m in self.world.ig_media],
+            "facebook": [fb_post(p) for p in self.world.fb_posts],
+            "tiktok": [
+                tt_post(video_social.seen_tt_video(v, cutoff)) for v in video_social.tt_videos_visible(as_of, cutoff)
+            ],
+            "youtube": [
+                yt_post(video_social.seen_yt_video(v, cutoff)) for v in video_social.yt_videos_visible(as_of, cutoff)
+            ],
+            "x": [x_post(p) for p in x_posts_before(cutoff)],
+            "linkedin": [li_post(p) for p in li_posts_before(cutoff)],
+            "pinterest": [
+                PostFact("pinterest", a.user_id, p.id, p.created_at, "image", None)
+                for a in PIN_ACCOUNTS
+                for p in pins_before(cutoff, a.index)
+            ],
+        }
+
+    def posts(self, platform: str | None = None) -> list[PostFact]:
+        """Every post of a platform (None = all ORGANIC_PLATFORMS) published before the cutoff, with its lifetime
+        metrics as served at as_of."""
+        platforms = ORGANIC_PLATFORMS if platform is None else (platform,)
+        return [post for p in platforms for post in self._posts[p]]
+
+
+@dataclass(frozen=True)
+class PostFact:
+    """One organic post as fct_posts should hold it; a metric the platform does not report per post is None."""
+
+    platform: str
+    account_id: str
+    post_id: str  # the platform's own id
+    published_at: datetime  # UTC
+    content_type: str
+    campaign_tag: str | None
+    impressions: int | None = None
+    reach: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    saves: int | None = None
+    clicks: int | None = None
+    video_views: int | None = None
+
+    @property
+    def engagements(self) -> int | None:
+        """likes + comments + shares + saves + clicks over the parts reported; None when none is."""
+        parts = [v for v in (self.likes, self.comments, self.shares, self.saves, self.clicks) if v is not None]
+        return sum(parts) if parts else None
+
+    @property
+    def engagement_rate_basis(self) -> str | None:
+        """'reach' when the post reports reach, else 'impressions' when it reports those; None without
+        engagements."""
+        if self.engagements is None:
+            return None
+        if self.reach is not None:
+            return "reach"
+        return "impressions" if self.impressions is not None else None
+
+    @property
+    def engagement_denominator(self) -> int | None:
+        """The reach or impressions the engagement rate divides by."""
+        return {"reach": self.reach, "impressions": self.impressions, None: None}[self.engagement_rate_basis]
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """engagements / engagement_denominator; None when either is None or the denominator is 0."""
+        engagements, denominator = self.engagements, self.engagement_denominator
+        return None if engagements is None or not denominator else engagements / denominator

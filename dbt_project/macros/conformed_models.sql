@@ -204,3 +204,63 @@ conformed as (
 
 select {{ ad_performance_columns() }} from conformed
 {%- endmacro %}
+
+{#-
+    Posts, grain platform x post: one row per post with its lifetime metrics as last loaded (null where the platform
+    reports no such metric, never 0). native_content_type is the platform's own value, content_type its normalised
+    form (image, video, reel, carousel, story, text, link, other). fct_posts adds the keys, local time, campaign tag,
+    engagements and engagement rate.
+-#}
+{% macro post_columns() -%}
+    platform, account_id, native_post_id, published_at, native_content_type, content_type, caption, permalink,
+    impressions, reach, likes, comments, shares, saves, clicks, video_views
+{%- endmacro %}
+
+{% macro post_models() -%}
+    {{ return([
+        'int_instagram__posts', 'int_facebook_pages__posts', 'int_tiktok_organic__posts', 'int_youtube__posts',
+        'int_x__posts', 'int_linkedin_pages__posts', 'int_pinterest__posts',
+    ]) }}
+{%- endmacro %}
+
+{#-
+    The body of an int_<platform>__posts model: the rows of one staging model on the post column contract.
+    `columns` maps a contract column to a SQL expression over the staging columns; account_id, native_post_id,
+    published_at and content_type are required, any other column left out is null (the platform does not report it).
+-#}
+{% macro conformed_posts(platform, posts_model, columns) -%}
+    {%- for required in ['account_id', 'native_post_id', 'published_at', 'content_type'] -%}
+        {%- if required not in columns -%}
+            {{ exceptions.raise_compiler_error(
+                "conformed_posts('" ~ platform ~ "'): the column mapping must give '" ~ required ~ "'") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set text_columns = ['account_id', 'native_post_id', 'native_content_type', 'content_type', 'caption',
+                            'permalink'] -%}
+    {%- set metric_columns = ['impressions', 'reach', 'likes', 'comments', 'shares', 'saves', 'clicks',
+                              'video_views'] -%}
+with
+
+posts as (
+
+    select * from {{ ref(posts_model) }}
+
+),
+
+conformed as (
+
+    select
+        '{{ platform }}' as platform,
+        {%- for column in text_columns %}
+        cast({{ columns.get(column, 'null') }} as varchar) as {{ column }},
+        {%- endfor %}
+        cast({{ columns['published_at'] }} as timestamp with time zone) as published_at,
+        {%- for column in metric_columns %}
+        cast({{ columns.get(column, 'null') }} as bigint) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from posts
+
+)
+
+select {{ post_columns() }} from conformed
+{%- endmacro %}
