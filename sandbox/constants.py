@@ -44,6 +44,7 @@ KIND_SOCIAL_CAMPAIGNS = 60  # sandbox.campaigns: the month's LinkedIn / X / Snap
 KIND_SOCIAL_AD_DAY = 61  # sandbox.ads: such a campaign's daily delivery
 KIND_SOCIAL_GA4 = 62  # sandbox.ga4: sessions landing from such a campaign's clicks
 KIND_SOCIAL_ORDERS = 63  # sandbox.orders: which direct-looking orders came from such a campaign's ads
+KIND_ORGANIC_REFERRALS = 64  # sandbox.orders: the organic referrer (social post, search, ...) of a direct order
 KIND_STRIPE_CHARGES = 70  # sandbox.stripe_payments: a Stripe account's Stripe-only charges of a day
 KIND_STRIPE_REFUNDS = 71  # sandbox.stripe_payments: refunds of those charges
 KIND_STRIPE_UTM = 72  # sandbox.stripe_payments: the Checkout metadata UTMs of those charges

@@ -1,4 +1,4 @@
-"""The sandbox brand's business inputs: fx_rates.csv, promo_codes.csv and targets.csv.
+"""The sandbox brand's business inputs: fx_rates.csv, promo_codes.csv, segment_rules.csv and targets.csv.
 
 `python -m sandbox.inputs DIR` writes them; the committed copies live in inputs/. Targets are the world's
 true monthly value (final numbers, Truth at TRUTH_AS_OF) times a deterministic factor in [0.85, 1.2],
@@ -20,6 +20,7 @@ from sandbox.campaigns import month_index, month_start
 from sandbox.constants import KIND_TARGETS, SEGMENTS
 from sandbox.promo import INPUTS_HORIZON, promo_codes
 from sandbox.rng import rng_for
+from sandbox.segments import SEGMENT_RULES
 from sandbox.truth import Truth
 
 TRUTH_AS_OF = date(2028, 2, 1)  # late enough for every target month to be final
@@ -61,6 +62,12 @@ def promo_codes_csv() -> str:
     """promo_codes.csv: influencer codes and Meta campaign codes (generic codes are deliberately absent)."""
     rows = [[p.code, p.kind, p.channel, p.campaign_id or "", p.influencer or ""] for p in promo_codes()]
     return _csv(["code", "kind", "channel", "campaign_id", "influencer"], rows)
+
+
+def segment_rules_csv() -> str:
+    """segment_rules.csv: the brand's campaign and order segment rules (sandbox.segments), in rule order."""
+    rows = [[r.applies_to, r.field, r.operator, r.value, r.segment] for r in SEGMENT_RULES]
+    return _csv(["applies_to", "field", "operator", "value", "segment"], rows)
 
 
 def _true_value(truth: Truth, metric: str, channel: str, segment: str, month: str) -> Decimal:
@@ -123,7 +130,12 @@ def targets_csv(truth: Truth | None = None) -> str:
 
 def render_inputs() -> dict[str, str]:
     """All input files by name."""
-    return {"fx_rates.csv": fx_rates_csv(), "promo_codes.csv": promo_codes_csv(), "targets.csv": targets_csv()}
+    return {
+        "fx_rates.csv": fx_rates_csv(),
+        "promo_codes.csv": promo_codes_csv(),
+        "segment_rules.csv": segment_rules_csv(),
+        "targets.csv": targets_csv(),
+    }
 
 
 def write_inputs(directory: Path) -> list[Path]:

@@ -14,7 +14,15 @@ import numpy as np
 
 from sandbox.campaigns import SOCIAL_PLATFORMS, Campaign, campaigns_for_month, month_index
 from sandbox.catalog import GENERIC_CODES, INFLUENCER_CODES, PRODUCTS
-from sandbox.constants import EPOCH, EPOCH_START_UTC, KIND_ORDERS, KIND_SOCIAL_ORDERS, SHOPS, Shop
+from sandbox.constants import (
+    EPOCH,
+    EPOCH_START_UTC,
+    KIND_ORDERS,
+    KIND_ORGANIC_REFERRALS,
+    KIND_SOCIAL_ORDERS,
+    SHOPS,
+    Shop,
+)
 from sandbox.rng import rng_for
 
 # Order drivers and their base weights (conditional ones only when a campaign is available).
@@ -41,6 +49,28 @@ _SOCIAL_AD_UTM = {
     "pinterest": ("pinterest", "epik", "https://www.pinterest.com/"),
 }
 _META_CUM = list(itertools.accumulate(w for _, w in _META_SOURCES))
+# Share of direct orders without a Google referrer that arrived from an organic link (a post, a bio link, a pin, a
+# search engine) without UTMs, and the referring sites with their weights: drawn from KIND_ORGANIC_REFERRALS
+# streams, so every order keeps its identity (only its referring_site is set).
+ORGANIC_REFERRAL_SHARE = 0.35
+_ORGANIC_REFERRERS = (
+    ("https://l.instagram.com/", 0.20),
+    ("https://www.instagram.com/", 0.05),
+    ("https://m.facebook.com/", 0.11),
+    ("https://l.facebook.com/", 0.05),
+    ("https://t.co/", 0.07),
+    ("https://www.linkedin.com/", 0.03),
+    ("https://lnkd.in/", 0.02),
+    ("https://www.pinterest.com/", 0.06),
+    ("https://pin.it/", 0.03),
+    ("https://www.youtube.com/", 0.05),
+    ("https://www.tiktok.com/", 0.07),
+    ("https://www.google.co.uk/", 0.04),
+    ("https://www.bing.com/", 0.05),
+    ("https://duckduckgo.com/", 0.03),
+    ("https://www.reddit.com/", 0.04),
+)
+_ORGANIC_REFERRER_CUM = list(itertools.accumulate(w for _, w in _ORGANIC_REFERRERS))
 _PATHS = ("/", "/collections/new-arrivals", "/collections/sale", "/products/{p}", "/products/{p}")
 
 
@@ -238,6 +268,7 @@ class _ShopGenerator:
         # Some orders that would look direct came from a LinkedIn / X / Snapchat / Pinterest ad: drawn from their own
         # stream so the other orders keep their identity.
         social_u = rng_for(KIND_SOCIAL_ORDERS, shop.index, day.toordinal()).random((total, 2)).tolist()
+        referral_u = rng_for(KIND_ORGANIC_REFERRALS, shop.index, day.toordinal()).random((total, 2)).tolist()
         weights = np.array([w for _, w in _DRIVERS])
         avail = {"meta": bool(meta), "tiktok": bool(tiktok), "campaign_code": bool(coded)}
         for i, (name, _) in enumerate(_DRIVERS):
@@ -263,6 +294,7 @@ class _ShopGenerator:
                     lines_u[i],
                     (meta, tiktok, google, social_pick),
                     coded,
+                    referral_u[i],
                 )
             )
 
@@ -285,6 +317,7 @@ class _ShopGenerator:
         lu: list[float],
         active: tuple[list[Campaign], list[Campaign], list[Campaign], Campaign | None],
         coded: list[Campaign],
+        referral_u: list[float],
     ) -> Order:
         """Build one order (lines, discount, UTMs, refund)."""
         shop = self.shop
@@ -293,7 +326,7 @@ class _ShopGenerator:
         cid, cust_created, new = self._customer(created, is_test, u)
         product = PRODUCTS[int(lu[0][0] * len(PRODUCTS))]
         path = _PATHS[int(u[3] * len(_PATHS))].format(p=product.handle)
-        landing, referrer, code, campaign = self._source(driver, u, active, coded, path, created)
+        landing, referrer, code, campaign = self._source(driver, u, active, coded, path, created, referral_u)
         lines = self._lines(lu, u, code)
         if code is not None:
             code = DiscountCode(code.code, code.type, sum(li.discount_cents for li in lines))
@@ -329,12 +362,15 @@ class _ShopGenerator:
         coded: list[Campaign],
         path: str,
         created: datetime,
+        referral_u: list[float],
     ) -> tuple[str, str | None, DiscountCode | None, str | None]:
         """Landing site, referring site, discount code and driving campaign key for an order driver.
 
         A google order comes from a running Google search campaign of the shop's geo 3 times in 4 (utm_campaign =
         its id, name or a messy name, with a gclid), else from the untracked brand search. An order from a LinkedIn,
-        X, Snapchat or Pinterest ad (`social_pick`) lands with that platform's utm_source and click id."""
+        X, Snapchat or Pinterest ad (`social_pick`) lands with that platform's utm_source and click id. A direct
+        order without a Google referrer came from an organic link without UTMs ORGANIC_REFERRAL_SHARE of the time
+        (`referral_u`, its own stream)."""
         meta, tiktok, google, social_pick = active
         code: DiscountCode | None = None
         campaign: Campaign | None = None
@@ -405,6 +441,9 @@ class _ShopGenerator:
                 code = DiscountCode(c, kind, value)
             elif u[11] < 0.3:
                 referrer = "https://www.google.com/"
+            elif referral_u[0] < ORGANIC_REFERRAL_SHARE:
+                pick = bisect.bisect_right(_ORGANIC_REFERRER_CUM, referral_u[1] * _ORGANIC_REFERRER_CUM[-1])
+                referrer = _ORGANIC_REFERRERS[min(pick, len(_ORGANIC_REFERRERS) - 1)][0]
         if query and code is None and u[13] < 0.1:  # a UTM order that also used a code
             if u[14] < 0.6:
                 c, _, pct = INFLUENCER_CODES[int(u[12] * len(INFLUENCER_CODES))]

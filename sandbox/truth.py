@@ -20,7 +20,14 @@ from zoneinfo import ZoneInfo
 
 from sandbox import campaigns, constants, fx, linkedin_social, video_social, x_social
 from sandbox.ads import AdDay
-from sandbox.attribution import Attribution, CampaignIndex, attribute, channel_for, naming_segment
+from sandbox.attribution import (
+    Attribution,
+    CampaignIndex,
+    attribute,
+    campaign_segment,
+    channel_for,
+    with_customer_segment,
+)
 from sandbox.constants import AD_ACCOUNTS, EPOCH, month_key
 from sandbox.ga4 import Ga4Row, ga4_rows
 from sandbox.linkedin_social import LI_TOTALS, li_follower_gains, li_posts_before
@@ -85,6 +92,38 @@ class _Organic:
     engagements: Callable[[str | None], int] | None = None
 
 
+@dataclass
+class SegmentMonth:
+    """The additive parts of fct_segment_monthly for one month x segment (reporting currency for money)."""
+
+    spend: Decimal = _ZERO
+    revenue: Decimal = _ZERO
+    orders: int = 0
+    customers: int = 0
+    new_customers: int = 0
+    sessions: int = 0
+
+
+@dataclass
+class CampaignWeek:
+    """The additive parts of rpt_weekly_campaign_revenue for one ISO week x campaign."""
+
+    spend: Decimal = _ZERO
+    revenue: Decimal = _ZERO
+    orders: int = 0
+
+
+@dataclass
+class PlatformMonth:
+    """What a platform claims and what the store attributes to its campaigns in one month."""
+
+    spend: Decimal = _ZERO
+    platform_conversions: int = 0
+    platform_conversion_value: Decimal = _ZERO
+    store_orders: int = 0
+    store_revenue: Decimal = _ZERO
+
+
 ORGANIC_PLATFORMS = ("instagram", "facebook", "tiktok", "youtube", "x", "linkedin", "pinterest")
 
 
@@ -123,6 +162,7 @@ class Truth:
         self.world: World = build_world(as_of)
         self.known_platforms = known_platforms
         first_day = loaded_from or {}
+        self._loaded_from = first_day
         visible_keys = {
             r.campaign.key for r in self.world.ad_days if r.day >= first_day.get(r.campaign.platform, r.day)
         }
@@ -215,18 +255,22 @@ class Truth:
     def _stripe_attribution(self, charge: StripeCharge) -> Attribution:
         """Attribution of a Stripe-only sale from its Checkout metadata UTMs (the order rules without promo codes)."""
         source = (charge.metadata.get("utm_source") or "").strip()
-        if not source:
-            return Attribution("unattributed", "unattributed", None, "unassigned")
         medium, value = charge.metadata.get("utm_medium"), charge.metadata.get("utm_campaign")
+        if not source:
+            return with_customer_segment(
+                Attribution("unattributed", "unattributed", None, "unassigned", utm_medium=medium, utm_campaign=value)
+            )
         campaign = self._known.match(value) if value else None
-        return Attribution(
-            "utm",
-            channel_for(source, medium),
-            campaign.key if campaign else None,
-            naming_segment(campaign.name) if campaign else "unassigned",
-            source,
-            medium,
-            value,
+        return with_customer_segment(
+            Attribution(
+                "utm",
+                channel_for(source, medium),
+                campaign.key if campaign else None,
+                campaign_segment(campaign) if campaign else "unassigned",
+                source,
+                medium,
+                value,
+            )
         )
 
     def stripe_revenue(self, month: str | date | None = None, account_id: str | None = None) -> Decimal:
@@ -292,7 +336,8 @@ class Truth:
         return sum(1 for o in self._month_orders(month) if o.is_new_customer)
 
     def revenue_by_attribution_method(self, month: str | date | None = None) -> dict[str, Decimal]:
-        """Net sales per attribution method (utm | promo_code | unattributed); refunds follow their order."""
+        """Net sales per attribution method (utm | promo_code | referrer | unattributed); refunds follow their
+        order."""
         out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
         for amount, a in self._revenue_rows(month):
             out[a.method] += amount
@@ -307,11 +352,12 @@ class Truth:
         return dict(out)
 
     def revenue_by_segment(self, month: str | date | None = None) -> dict[str, Decimal]:
-        """Net sales per segment (the attributed campaign name's segment field when it is a known segment, else
-        'unassigned'); refunds follow their order."""
+        """Net sales per customer segment (the attributed campaign's segment: its name's segment field when it is a
+        known segment, else the first matching campaign rule; else the first matching order rule; else
+        'unassigned'; see sandbox.segments); refunds follow their order."""
         out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
         for amount, a in self._revenue_rows(month):
-            out[a.segment] += amount
+            out[a.customer_segment] += amount
         return dict(out)
 
     def attributed_revenue_by_campaign(self, month: str | date | None = None) -> dict[str, Decimal]:
@@ -554,6 +600,109 @@ class Truth:
             out.append(month_key(d))
             d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
         return out
+
+    # ---- segments and campaigns ----
+    # What the commerce marts must show: the ad rows the warehouse holds (known_platforms; Pinterest from
+    # loaded_from), each campaign's segment by sandbox.attribution.campaign_segment (naming convention, else the
+    # first matching campaign rule of sandbox.segments), each order's by its customer_segment. Orders count on the
+    # order date, refunds on the refund date (following their order), ad rows on the account-tz day, GA4 sessions on
+    # the property date.
+    def _loaded_ad_rows(self) -> list[tuple[AdDay, Decimal]]:
+        """(row, reporting-currency spend) of the ad rows a run at as_of has loaded."""
+        return [
+            (r, spend)
+            for r, spend, _ in self._spend_rows(None)
+            if r.campaign.platform in self.known_platforms
+            and r.day >= self._loaded_from.get(r.campaign.platform, r.day)
+        ]
+
+    def campaign_segments(self) -> dict[str, str]:
+        """dim_campaigns.segment per campaign_key of the known campaigns."""
+        return {c.key: campaign_segment(c) for c in self._known.by_id.values()}
+
+    @cached_property
+    def _order_customers(self) -> dict[tuple[str, int | str], str | None]:
+        """Customer key (shop:customer id) per order fact key; None for a Stripe charge without a customer."""
+        out: dict[tuple[str, int | str], str | None] = {
+            (shop, o.id): f"{shop}:{o.customer_id}" for shop, orders in self.world.orders.items() for o in orders
+        }
+        if self.with_stripe:
+            for account_id, charges in charges_before(self.world.cutoff).items():
+                shop = f"stripe:{account_id}"
+                out.update({(shop, c.id): f"{shop}:{c.customer}" if c.customer else None for c in charges})
+        return out
+
+    def segment_months(self) -> dict[tuple[str, str], SegmentMonth]:
+        """fct_segment_monthly per ('YYYY-MM', segment): spend of the segment's campaigns; revenue, orders, distinct
+        customers and new customers of the orders whose customer_segment it is; GA4 sessions of the segment's
+        campaigns (sessions matched to no campaign, or to an unassigned one, are `unassigned`)."""
+        out: dict[tuple[str, str], SegmentMonth] = defaultdict(SegmentMonth)
+        segments = self.campaign_segments()
+        for r, spend in self._loaded_ad_rows():
+            out[(month_key(r.day), segments[r.campaign.key])].spend += spend
+        customers: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for o in self._facts.orders:
+            key = (month_key(o.order_date), o.attribution.customer_segment)
+            cell = out[key]
+            cell.revenue += o.revenue
+            cell.orders += 1
+            cell.new_customers += int(o.is_new_customer)
+            customer = self._order_customers[(o.shop, o.order_id)]
+            if customer is not None:
+                customers[key].add(customer)
+        for r in self._facts.refunds:
+            out[(month_key(r.refund_date), r.attribution.customer_segment)].revenue += r.amount
+        for key, members in customers.items():
+            out[key].customers = len(members)
+        for row in self._ga4_rows(None):
+            c = self._known.by_id.get(row.campaign_id) or self._known.match(row.campaign_name)
+            out[(month_key(row.day), segments[c.key] if c else "unassigned")].sessions += row.sessions
+        return dict(out)
+
+    def campaign_weeks(self) -> dict[tuple[date, str], CampaignWeek]:
+        """rpt_weekly_campaign_revenue per (Monday of the ISO week, campaign_key), for weeks with spend or attributed
+        orders or refunds: spend of the loaded ad rows, attributed revenue (orders on the order date, refunds on the
+        refund date) and attributed orders (order date)."""
+        out: dict[tuple[date, str], CampaignWeek] = defaultdict(CampaignWeek)
+
+        def monday(d: date) -> date:
+            return d - timedelta(days=d.weekday())
+
+        for r, spend in self._loaded_ad_rows():
+            out[(monday(r.day), r.campaign.key)].spend += spend
+        for o in self._facts.orders:
+            if o.attribution.campaign_key:
+                cell = out[(monday(o.order_date), o.attribution.campaign_key)]
+                cell.revenue += o.revenue
+                cell.orders += 1
+        for refund in self._facts.refunds:
+            if refund.attribution.campaign_key:
+                out[(monday(refund.refund_date), refund.attribution.campaign_key)].revenue += refund.amount
+        return dict(out)
+
+    def platform_months(self) -> dict[tuple[str, str], PlatformMonth]:
+        """rpt_platform_vs_store_conversions per ('YYYY-MM', platform): spend, the purchases and purchase value the
+        platform reports at as_of (restated; value converted per ad row at its day's rate and rounded to the cent),
+        and the store orders (order date) and revenue (refunds on their date) attributed to the platform's
+        campaigns (campaign_key platform:id)."""
+        out: dict[tuple[str, str], PlatformMonth] = defaultdict(PlatformMonth)
+        for r, spend in self._loaded_ad_rows():
+            seen = self.world.seen_ad(r)
+            cell = out[(month_key(r.day), r.campaign.platform)]
+            cell.spend += spend
+            cell.platform_conversions += seen.purchases
+            value = Decimal(seen.purchase_value_cents) / 100
+            cell.platform_conversion_value += fx.convert(value, r.campaign.account.currency, r.day, self.currency)
+        for o in self._facts.orders:
+            if o.attribution.campaign_key:
+                cell = out[(month_key(o.order_date), o.attribution.campaign_key.split(":")[0])]
+                cell.store_orders += 1
+                cell.store_revenue += o.revenue
+        for refund in self._facts.refunds:
+            if refund.attribution.campaign_key:
+                platform = refund.attribution.campaign_key.split(":")[0]
+                out[(month_key(refund.refund_date), platform)].store_revenue += refund.amount
+        return dict(out)
 
     # ---- posts --------------------------------------------------------------------------------------------
     # One PostFact per organic post published before the cutoff on every platform, with its lifetime metrics as

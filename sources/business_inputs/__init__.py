@@ -1,6 +1,6 @@
-"""Business inputs a marketer edits: monthly targets, FX rates and promo codes (CSV files).
+"""Business inputs a marketer edits: monthly targets, FX rates, promo codes and segment rules (CSV files).
 
-All three files are validated before anything is loaded; every problem is reported at once in one
+All the files are validated before anything is loaded; every problem is reported at once in one
 `InputFileError` naming file, line, field and the fix. Tables are replaced on every run.
 """
 
@@ -20,7 +20,8 @@ __all__ = ["InputFileError", "InputProblem", "business_inputs_source", "load_bus
 
 @dlt.source(name="business_inputs", section="business_inputs", max_table_nesting=0)
 def business_inputs_source(inputs_dir: str = dlt.config.value) -> Sequence[DltResource]:
-    """`targets`, `fx_rates`, `promo_codes` from `inputs_dir`, validated first (raises `InputFileError`)."""
+    """`targets`, `fx_rates`, `promo_codes` and `segment_rules` from `inputs_dir`, validated first (raises
+    `InputFileError`)."""
     ensure_dlt_columns()
     tables = load_business_inputs(inputs_dir)
     return tuple(dlt.resource([table], name=name, write_disposition="replace") for name, table in tables.items())

@@ -250,7 +250,7 @@ def validate_promo_codes(csv_file: CsvFile, inputs_dir: str, problems: list[Inpu
 
 
 def load_business_inputs(inputs_dir: str) -> dict[str, pa.Table]:
-    """Read and validate the three files; raise one `InputFileError` listing every problem found."""
+    """Read and validate the input files; raise one `InputFileError` listing every problem found."""
     problems: list[InputProblem] = []
     files = {
         "targets": (settings.TARGETS_FILE, settings.TARGETS_COLUMNS, (), False, validate_targets),
@@ -262,6 +262,7 @@ def load_business_inputs(inputs_dir: str) -> dict[str, pa.Table]:
             True,
             validate_promo_codes,
         ),
+        "segment_rules": (settings.SEGMENT_RULES_FILE, settings.SEGMENT_RULE_COLUMNS, (), True, validate_segment_rules),
     }
     tables: dict[str, pa.Table] = {}
     for table_name, (file_name, columns, optional, allow_no_rows, validate) in files.items():
@@ -271,3 +272,57 @@ def load_business_inputs(inputs_dir: str) -> dict[str, pa.Table]:
     if problems:
         raise InputFileError(problems)
     return tables
+
+
+SEGMENT_RULES_SCHEMA = pa.schema(
+    [
+        arrow_field("applies_to", pa.string(), nullable=False),
+        arrow_field("field", pa.string(), nullable=False),
+        arrow_field("operator", pa.string(), nullable=False),
+        arrow_field("value", pa.string(), nullable=False),
+        arrow_field("segment", pa.string(), nullable=False),
+        arrow_field("source_file", pa.string()),
+        arrow_field("source_line", pa.int64()),
+    ]
+)
+
+
+def validate_segment_rules(csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem]) -> pa.Table:
+    """Validate `segment_rules.csv` rows; return the table of the valid ones.
+
+    Rules apply in file order (source_line): the first matching rule of its kind gives the segment. The field must
+    be one a rule of that kind can test; a repeated rule (same kind, field, operator and value, whatever the case)
+    is an error, as the later one could never apply."""
+    display = display_path(inputs_dir, csv_file.name)
+    out = _Collector(display, problems)
+    segments = [s for s in settings.SEGMENTS if s not in ("all", "unassigned")]
+    columns: dict[str, list[Any]] = {name: [] for name in SEGMENT_RULES_SCHEMA.names}
+    keyed: list[tuple[int, tuple[str, ...]]] = []
+    for line, values in csv_file.rows:
+        applies_to = out.parse(
+            line, values, "applies_to", lambda v: parse_choice(v, tuple(settings.SEGMENT_RULE_FIELDS))
+        )
+        row = {
+            "applies_to": applies_to,
+            "field": out.parse(line, values, "field", parse_required),
+            "operator": out.parse(line, values, "operator", lambda v: parse_choice(v, settings.SEGMENT_RULE_OPERATORS)),
+            "value": out.parse(line, values, "value", parse_required),
+            "segment": out.parse(line, values, "segment", lambda v: parse_choice(v, segments)),
+        }
+        allowed_fields = settings.SEGMENT_RULE_FIELDS.get(applies_to or "", ())
+        if applies_to is not None and row["field"] is not None and row["field"] not in allowed_fields:
+            out.add(
+                f'"{row["field"]}" is not a field of {applies_to} rules',
+                f"use one of {', '.join(allowed_fields)}",
+                line,
+                "field",
+            )
+            continue
+        if any(v is None for v in row.values()):
+            continue
+        keyed.append((line, (row["applies_to"], row["field"], row["operator"], row["value"].lower())))
+        row |= {"source_file": display, "source_line": line}
+        for name, value in row.items():
+            columns[name].append(value)
+    _check_duplicates(out, keyed, ("applies_to", "field", "operator", "value"))
+    return table_from_columns(columns, SEGMENT_RULES_SCHEMA)

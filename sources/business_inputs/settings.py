@@ -44,3 +44,12 @@ CURRENCY_CODES = frozenset(
     """.split()  # noqa: SIM905
 )
 FIX_VALUE = "fix the value or delete the row"
+
+SEGMENT_RULES_FILE = "segment_rules.csv"
+SEGMENT_RULE_COLUMNS = ("applies_to", "field", "operator", "value", "segment")
+# The fields a segment rule can test, per kind of rule (the dbt macro first_segment_rule knows the same names).
+SEGMENT_RULE_FIELDS = {
+    "campaign": ("campaign_name", "campaign_id", "initiative", "platform", "account_id"),
+    "order": ("landing_path", "discount_code", "utm_source", "utm_medium", "utm_campaign", "referring_host"),
+}
+SEGMENT_RULE_OPERATORS = ("equals", "contains", "starts_with")

@@ -3,7 +3,8 @@
     - channel: session source x medium kind through the channel_sources seed, as for orders' UTMs (unknown sources
       such as "(direct)", "newsletter" or a referral host -> other);
     - campaign: the session campaign id, else the campaign name on id, exact name, then normalised name, against
-      the known campaigns (macro campaign_matches, the order-attribution matching); segment from the campaign.
+      the known campaigns (macro campaign_matches, the order-attribution matching); segment from the campaign
+      (int_campaigns_segmented), unassigned without one.
     The report date is the property's date: the property's time zone is taken to be the reporting time zone.
 -#}
 {%- set paid_mediums = var('paid_utm_mediums') -%}
@@ -18,7 +19,7 @@ traffic as (
 
 campaigns as (
 
-    select * from {{ ref('int_campaigns_parsed') }}
+    select * from {{ ref('int_campaigns_segmented') }}
 
 ),
 

@@ -1,9 +1,9 @@
 {#-
     The additive parts of every target metric, one row per day x channel x segment, for rpt_monthly_targets:
-    store (revenue events by the order's channel and segment), ads (spend by the campaign's channel and segment)
-    and organic (segment null: organic activity has no audience segment), traffic (GA4 sessions by channel and the
-    matched campaign's segment). *_rows count the source rows, so the
-    report can tell "no data" from zero. Ratios are computed in the report from the summed parts.
+    store (revenue events by the order's channel and customer segment), ads (spend by the campaign's channel and
+    segment) and organic (segment null: organic activity has no audience segment), traffic (GA4 sessions by channel
+    and the matched campaign's segment). *_rows count the source rows, so the report can tell "no data" from zero.
+    Ratios are computed in the report from the summed parts.
 -#}
 with
 
@@ -21,7 +21,7 @@ ad_performance as (
 
 campaigns as (
 
-    select * from {{ ref('int_campaigns_parsed') }}
+    select * from {{ ref('int_campaigns_segmented') }}
 
 ),
 
@@ -42,7 +42,7 @@ parts as (
     select
         event_date as date_day,
         channel,
-        segment,
+        customer_segment as segment,
         amount as revenue,
         orders,
         new_customers,

@@ -9,7 +9,7 @@
     reporting-timezone date, - each refund (not failed or canceled) on its own date. Shopify orders paid through
     Stripe are not in int_stripe__orders, so their charges and refunds never count twice.
     Each event is converted at the FX rate of its own date and rounded to the cent. Attribution (channel,
-    campaign, segment) is the order's. Grain: one row per revenue_event_key.
+    campaign, the campaign's segment and the customer segment) is the order's. Grain: one row per revenue_event_key.
 -#}
 with
 
@@ -156,7 +156,8 @@ converted as (
         attribution.attribution_method,
         attribution.channel,
         attribution.campaign_key,
-        attribution.segment
+        attribution.segment,
+        attribution.customer_segment
     from events
     left join fx_rates
         on events.currency_code = fx_rates.currency_code

@@ -7,10 +7,18 @@
     2. promo_code: one of the order's discount codes is in inputs/promo_codes.csv (the first listed on the order
        wins). Influencer codes -> channel influencer; campaign codes -> that campaign and its channel (the code's
        channel, else other, when the campaign is unknown). A campaign_id on an influencer code links the campaign.
-    3. unattributed.
-    Segment: the campaign's naming-convention segment, else unassigned.
+    3. referrer: the referring_site's host (lower-cased, without "www.") is in seed referrer_hosts (the host or a
+       subdomain of a `domain` row, or starting with a `prefix` row such as `google.`; the longest match wins):
+       that channel, no campaign.
+    4. unattributed.
+    segment: the attributed campaign's segment (int_campaigns_segmented: naming convention, else the first
+    matching campaign rule), else unassigned.
+    customer_segment: the campaign's segment when it is not unassigned, else the segment of the first order rule of
+    inputs/segment_rules.csv matching the order (fields landing_path = landing_site without query and fragment,
+    discount_code, utm_source, utm_medium, utm_campaign, referring_host), else unassigned; customer_segment_source
+    says which (campaign | segment_rule | unassigned).
     Stripe-only sales (int_stripe__orders) follow the same rules with the UTMs of their Checkout metadata instead of
-    landing_site; they carry no discount codes, so they are utm or unattributed.
+    landing_site; they carry no discount codes and no referrer, so they are utm or unattributed.
 -#}
 {%- set paid_mediums = var('paid_utm_mediums') -%}
 
@@ -30,7 +38,7 @@ stripe_orders as (
 
 campaigns as (
 
-    select * from {{ ref('int_campaigns_parsed') }}
+    select * from {{ ref('int_campaigns_segmented') }}
 
 ),
 
@@ -46,6 +54,18 @@ channel_sources as (
 
 ),
 
+referrer_hosts as (
+
+    select * from {{ ref('referrer_hosts') }}
+
+),
+
+segment_rules as (
+
+    select * from {{ ref('stg_inputs__segment_rules') }}
+
+),
+
 utm_params as (
 
     select
@@ -53,7 +73,9 @@ utm_params as (
         discount_codes,
         lower(trim({{ url_decode(url_query_param('landing_site', 'utm_source')) }})) as utm_source,
         lower(trim({{ url_decode(url_query_param('landing_site', 'utm_medium')) }})) as utm_medium,
-        {{ url_decode(url_query_param('landing_site', 'utm_campaign')) }} as utm_campaign
+        {{ url_decode(url_query_param('landing_site', 'utm_campaign')) }} as utm_campaign,
+        {{ url_path('landing_site') }} as landing_path,
+        {{ url_host('referring_site') }} as referring_host
     from orders
 
     union all
@@ -63,7 +85,9 @@ utm_params as (
         cast(null as varchar) as discount_codes,
         lower(trim(utm_source)) as utm_source,
         lower(trim(utm_medium)) as utm_medium,
-        utm_campaign
+        utm_campaign,
+        cast(null as varchar) as landing_path,
+        cast(null as varchar) as referring_host
     from stripe_orders
 
 ),
@@ -167,6 +191,32 @@ promo_campaign_matches as (
 
 ),
 
+referrer_matches as (
+
+    select
+        utm_params.order_key,
+        referrer_hosts.channel,
+        row_number() over (
+            partition by utm_params.order_key
+            order by {{ dbt.length('referrer_hosts.host') }} desc, referrer_hosts.host
+        ) as match_rank
+    from utm_params
+    inner join referrer_hosts
+        on (
+            referrer_hosts.match_type = 'domain'
+            and (
+                utm_params.referring_host = referrer_hosts.host
+                or {{ dbt.right('utm_params.referring_host', dbt.length('referrer_hosts.host') ~ ' + 1') }}
+                    = {{ dbt.concat(["'.'", 'referrer_hosts.host']) }}
+            )
+        )
+        or (
+            referrer_hosts.match_type = 'prefix'
+            and {{ dbt.position('referrer_hosts.host', 'utm_params.referring_host') }} = 1
+        )
+
+),
+
 attributed as (
 
     select
@@ -174,6 +224,7 @@ attributed as (
         case
             when utm_channels.utm_source is not null then 'utm'
             when promo_matches.promo_code is not null then 'promo_code'
+            when referrer_matches.channel is not null then 'referrer'
             else 'unattributed'
         end as attribution_method,
         case
@@ -181,6 +232,7 @@ attributed as (
             when promo_matches.promo_kind = 'influencer' then 'influencer'
             when promo_matches.promo_code is not null
                 then coalesce(promo_campaign_matches.campaign_channel, promo_matches.promo_channel, 'other')
+            when referrer_matches.channel is not null then referrer_matches.channel
             else 'unattributed'
         end as channel,
         case
@@ -193,7 +245,9 @@ attributed as (
         coalesce(
             promo_matches.promo_code,
             nullif(upper(trim({{ dbt.split_part('utm_channels.discount_codes', "','", 1) }})), '')
-        ) as discount_code
+        ) as discount_code,
+        utm_channels.landing_path,
+        utm_channels.referring_host
     from utm_channels
     left join utm_campaign_matches
         on utm_channels.order_key = utm_campaign_matches.order_key
@@ -203,6 +257,18 @@ attributed as (
     left join promo_campaign_matches
         on utm_channels.order_key = promo_campaign_matches.order_key
         and promo_campaign_matches.match_rank = 1
+    left join referrer_matches
+        on utm_channels.order_key = referrer_matches.order_key
+        and referrer_matches.match_rank = 1
+
+),
+
+order_rule_matches as (
+
+    {{ first_segment_rule(
+        'attributed', 'order_key', 'order',
+        ['landing_path', 'discount_code', 'utm_source', 'utm_medium', 'utm_campaign', 'referring_host']
+    ) }}
 
 ),
 
@@ -214,13 +280,27 @@ final as (
         attributed.channel,
         attributed.campaign_key,
         coalesce(campaigns.segment, 'unassigned') as segment,
+        case
+            when campaigns.segment <> 'unassigned' then campaigns.segment
+            when order_rule_matches.segment is not null then order_rule_matches.segment
+            else 'unassigned'
+        end as customer_segment,
+        case
+            when campaigns.segment <> 'unassigned' then 'campaign'
+            when order_rule_matches.segment is not null then 'segment_rule'
+            else 'unassigned'
+        end as customer_segment_source,
         attributed.utm_source,
         attributed.utm_medium,
         attributed.utm_campaign,
-        attributed.discount_code
+        attributed.discount_code,
+        attributed.landing_path,
+        attributed.referring_host
     from attributed
     left join campaigns
         on attributed.campaign_key = campaigns.campaign_key
+    left join order_rule_matches
+        on attributed.order_key = order_rule_matches.order_key
 
 )
 

@@ -2,7 +2,7 @@ with
 
 campaigns as (
 
-    select * from {{ ref('int_campaigns_parsed') }}
+    select * from {{ ref('int_campaigns_segmented') }}
 
 ),
 
@@ -17,6 +17,8 @@ final as (
         cast(campaign_name as varchar) as campaign_name,
         cast(initiative as varchar) as initiative,
         cast(segment as varchar) as segment,
+        cast(segment_source as varchar) as segment_source,
+        cast(segment_rule_line as bigint) as segment_rule_line,
         cast(objective as varchar) as objective,
         cast(geo as varchar) as geo,
         cast(launch_month as date) as launch_month,

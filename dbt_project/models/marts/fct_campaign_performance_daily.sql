@@ -14,7 +14,7 @@ revenue_events as (
 
 campaigns as (
 
-    select * from {{ ref('int_campaigns_parsed') }}
+    select * from {{ ref('int_campaigns_segmented') }}
 
 ),
 

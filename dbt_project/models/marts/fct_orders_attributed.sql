@@ -59,11 +59,14 @@ final as (
         cast(attribution.channel as varchar) as channel,
         cast(attribution.campaign_key as varchar) as campaign_key,
         cast(attribution.segment as varchar) as segment,
+        cast(attribution.customer_segment as varchar) as customer_segment,
+        cast(attribution.customer_segment_source as varchar) as customer_segment_source,
         cast(attribution.attribution_method as varchar) as attribution_method,
         cast(attribution.utm_source as varchar) as utm_source,
         cast(attribution.utm_medium as varchar) as utm_medium,
         cast(attribution.utm_campaign as varchar) as utm_campaign,
-        cast(attribution.discount_code as varchar) as discount_code
+        cast(attribution.discount_code as varchar) as discount_code,
+        cast(attribution.referring_host as varchar) as referring_host
     from orders
     left join attribution
         on orders.order_key = attribution.order_key

@@ -31,6 +31,7 @@ def write_inputs(folder: Path, targets: str = TARGETS, fx: str = FX, promos: str
     (folder / "fx_rates.csv").write_text(fx)
     if promos is not None:
         (folder / "promo_codes.csv").write_text(promos)
+    (folder / "segment_rules.csv").write_text("applies_to,field,operator,value,segment\n")
     return folder
 
 

@@ -386,7 +386,8 @@ def test_campaign_naming(dbt_build: DbtBuild) -> None:
             False,
             "initiative 'Copy of spring-drop' is not a lowercase slug [a-z0-9-]",
         ),
-        ("meta:444", None, date(2025, 3, 1), False, "segment 'boomers' not in (genz, millennial, parents)"),
+        # No naming segment and no segment rule (the fixture has no segment_rules table): unassigned.
+        ("meta:444", "unassigned", date(2025, 3, 1), False, "segment 'boomers' not in (genz, millennial, parents)"),
         (
             "meta:555",
             "genz",

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from sandbox import inputs
+from sandbox.attribution import campaign_segment, naming_segment
 from sandbox.campaigns import campaigns_for_month
 from sandbox.truth import Truth
+from sources.business_inputs import load_business_inputs
 
 INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 
@@ -27,11 +29,12 @@ def generated(final_truth: Truth) -> dict[str, str]:
     return {
         "fx_rates.csv": inputs.fx_rates_csv(),
         "promo_codes.csv": inputs.promo_codes_csv(),
+        "segment_rules.csv": inputs.segment_rules_csv(),
         "targets.csv": inputs.targets_csv(final_truth),
     }
 
 
-@pytest.mark.parametrize("name", ["fx_rates.csv", "promo_codes.csv", "targets.csv"])
+@pytest.mark.parametrize("name", ["fx_rates.csv", "promo_codes.csv", "segment_rules.csv", "targets.csv"])
 def test_committed_files_match_the_generator(generated: dict[str, str], name: str) -> None:
     committed = (INPUTS / name).read_text(encoding="utf-8")
     assert committed == generated[name], f"regenerate with: python -m sandbox.inputs inputs ({name} differs)"
@@ -90,5 +93,23 @@ def test_fx_csv_rows(generated: dict[str, str]) -> None:
 def test_main_writes_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, generated: dict[str, str]) -> None:
     monkeypatch.setattr(inputs, "targets_csv", lambda truth=None: generated["targets.csv"])
     assert inputs.main([str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["fx_rates.csv", "promo_codes.csv", "targets.csv"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "fx_rates.csv",
+        "promo_codes.csv",
+        "segment_rules.csv",
+        "targets.csv",
+    ]
     assert inputs.main([]) == 2
+
+
+def test_segment_rules_load_and_change_campaign_and_order_segments(final_truth: Truth) -> None:
+    """The committed rules pass the loader's validation, and give a segment to campaigns whose names have none and
+    to orders without a campaign segment (the first matching rule of each kind)."""
+    assert load_business_inputs(str(INPUTS))["segment_rules"].num_rows == len(_rows(inputs.segment_rules_csv()))
+    ruled = [c for c in final_truth.world.campaigns if naming_segment(c.name) == "unassigned"]
+    assert len(ruled) >= 5 and all(campaign_segment(c) != "unassigned" for c in ruled)
+    assert {campaign_segment(c) for c in ruled} == {"genz", "millennial", "parents"}
+    orders = final_truth.order_facts()
+    by_rule = Counter(o.attribution.customer_segment for o in orders if o.attribution.segment == "unassigned")
+    assert set(by_rule) == {"genz", "millennial", "parents", "unassigned"}
+    assert sum(n for segment, n in by_rule.items() if segment != "unassigned") > len(orders) / 20

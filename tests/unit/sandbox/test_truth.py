@@ -72,6 +72,81 @@ def _segment(name: str | None) -> str:
     return parts[1] if len(parts) > 1 and parts[1] in ("genz", "millennial", "parents") else "unassigned"
 
 
+# Referring host (or a parent domain of it) -> channel; google.<tld> is google.
+_REFERRERS = {
+    "instagram.com": "instagram",
+    "facebook.com": "facebook",
+    "t.co": "x",
+    "x.com": "x",
+    "twitter.com": "x",
+    "linkedin.com": "linkedin",
+    "lnkd.in": "linkedin",
+    "pinterest.com": "pinterest",
+    "pin.it": "pinterest",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "tiktok.com": "tiktok",
+}
+
+
+def _host(site: str | None) -> str | None:
+    host = urlsplit(site or "").hostname
+    return host.removeprefix("www.") if host else None
+
+
+def _referrer_channel(host: str | None) -> str | None:
+    if not host:
+        return None
+    if host.startswith("google."):
+        return "google"
+    return next((c for d, c in _REFERRERS.items() if host == d or host.endswith(f".{d}")), None)
+
+
+def _rule_segment(rules: list[dict[str, str]], kind: str, fields: dict[str, str | None]) -> str | None:
+    """The segment of the first rule of inputs/segment_rules.csv of that kind matching `fields`."""
+    for rule in rules:
+        actual = fields.get(rule["field"]) if rule["applies_to"] == kind else None
+        if actual is None:
+            continue
+        actual, wanted = actual.lower(), rule["value"].lower()
+        matched = {"equals": actual == wanted, "contains": wanted in actual, "starts_with": actual.startswith(wanted)}
+        if matched[rule["operator"]]:
+            return rule["segment"]
+    return None
+
+
+def _customer_segment(
+    order: dict, campaign: tuple[str, str] | None, rules: list[dict[str, str]], campaign_id: str | None
+) -> str:
+    """The campaign's naming segment, else its first campaign rule, else the order's first order rule."""
+    if campaign is not None:
+        name, account = campaign
+        first = name.split("_")[0]
+        fields = {
+            "campaign_name": name,
+            "campaign_id": campaign_id,
+            "initiative": first if re.fullmatch("[a-z0-9-]+", first) else None,
+            "platform": "meta",
+            "account_id": account,
+        }
+        segment = _segment(name)
+        segment = segment if segment != "unassigned" else _rule_segment(rules, "campaign", fields) or "unassigned"
+        if segment != "unassigned":
+            return segment
+    landing = order["landing_site"] or ""
+    q = {k: v[0] for k, v in parse_qs(urlsplit(landing).query).items()}
+    codes = [d["code"].upper() for d in order["discount_codes"]]
+    fields = {
+        "landing_path": urlsplit(landing).path or None,
+        "discount_code": codes[0] if codes else None,
+        "utm_source": q.get("utm_source"),
+        "utm_medium": q.get("utm_medium"),
+        "utm_campaign": q.get("utm_campaign"),
+        "referring_host": _host(order["referring_site"]),
+    }
+    return _rule_segment(rules, "order", fields) or "unassigned"
+
+
 def _attribute(order: dict, known: dict[str, dict[str, str]], promos: dict[str, dict]) -> tuple[str, str, str | None]:
     """The design.md attribution rules, implemented from served data only."""
     q = {k: v[0] for k, v in parse_qs(urlsplit(order["landing_site"] or "").query).items()}
@@ -96,7 +171,8 @@ def _attribute(order: dict, known: dict[str, dict[str, str]], promos: dict[str, 
             if p["kind"] == "influencer":
                 return "promo_code", "influencer", None
             return "promo_code", p["channel"], f"{p['channel']}:{p['campaign_id']}"
-    return "unattributed", "unattributed", None
+    channel = _referrer_channel(_host(order["referring_site"]))
+    return ("referrer", channel, None) if channel else ("unattributed", "unattributed", None)
 
 
 def test_revenue_customers_and_attribution_match_http(
@@ -104,18 +180,21 @@ def test_revenue_customers_and_attribution_match_http(
 ) -> None:
     get = graph_factory(small_server.url)
     known: dict[str, dict[str, str]] = {"id": {}, "name": {}, "norm": {}}
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
     for account in ("1001", "1002"):
         for r in insights_loader(get, account, date(2025, 1, 1), SMALL_AS_OF):
             known["id"][r["campaign_id"]] = r["campaign_id"]
             known["name"][r["campaign_name"]] = r["campaign_id"]
             known["norm"][re.sub("[^a-z0-9]", "", r["campaign_name"].lower())] = r["campaign_id"]
-            names[f"meta:{r['campaign_id']}"] = r["campaign_name"]
+            names[f"meta:{r['campaign_id']}"] = (r["campaign_name"], r["account_id"])
     with (INPUTS / "promo_codes.csv").open() as f:
         promos = {r["code"].upper(): r for r in csv.DictReader(f)}
+    with (INPUTS / "segment_rules.csv").open() as f:
+        rules = list(csv.DictReader(f))
     revenue: dict[str, Decimal] = defaultdict(Decimal)
     by_campaign: dict[str, Decimal] = defaultdict(Decimal)
     by_method: dict[str, Decimal] = defaultdict(Decimal)
+    by_referrer: dict[str, Decimal] = defaultdict(Decimal)
     by_channel: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     by_segment: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     new_customers: dict[str, int] = defaultdict(int)
@@ -127,6 +206,7 @@ def test_revenue_customers_and_attribution_match_http(
             if o["test"]:
                 continue
             method, channel, campaign = _attribute(o, known, promos)
+            segment = _customer_segment(o, names.get(campaign or ""), rules, (campaign or ":").split(":")[1])
             created = datetime.fromisoformat(o["created_at"]).astimezone(NY).date()
             amount = _usd(Decimal(o["subtotal_price"]), o["currency"], created, rates)
             entries = [(created, amount)]
@@ -138,8 +218,9 @@ def test_revenue_customers_and_attribution_match_http(
                 month = day.strftime("%Y-%m")
                 revenue[month] += value
                 by_method[month] += value if method == "utm" else 0
+                by_referrer[month] += value if method == "referrer" else 0
                 by_channel[(month, channel)] += value
-                by_segment[(month, _segment(names.get(campaign or "")))] += value
+                by_segment[(month, segment)] += value
                 if campaign:
                     by_campaign[campaign] += value
             orders_count[created.strftime("%Y-%m")] += 1
@@ -152,6 +233,7 @@ def test_revenue_customers_and_attribution_match_http(
         assert small_truth.orders(month) == orders_count[month]
         assert small_truth.new_customers(month) == new_customers[month]
         assert small_truth.revenue_by_attribution_method(month)["utm"] == by_method[month]
+        assert small_truth.revenue_by_attribution_method(month)["referrer"] == by_referrer[month] != 0
         for channel, value in small_truth.revenue_by_channel(month).items():
             assert value == by_channel[(month, channel)], (month, channel)
         for segment, value in small_truth.revenue_by_segment(month).items():
@@ -167,7 +249,7 @@ def test_breakdowns_add_up(truth) -> None:
         assert sum(truth.revenue_by_attribution_method(month).values()) == total
         assert sum(truth.revenue_by_channel(month).values()) == total
         assert sum(truth.revenue_by_segment(month).values()) == total
-        assert set(truth.revenue_by_attribution_method(month)) == {"utm", "promo_code", "unattributed"}
+        assert set(truth.revenue_by_attribution_method(month)) == {"utm", "promo_code", "referrer", "unattributed"}
         assert {"meta", "instagram", "facebook", "tiktok", "influencer", "unattributed", "other"} <= set(
             truth.revenue_by_channel(month)
         )
