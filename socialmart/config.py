@@ -175,9 +175,12 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
     targets = section.get("targets", {})
     naming = section.get("naming", {})
     pacing_under_below, pacing_over_above = _pacing_thresholds(section.get("budgets", {}))
-    carry_forward_days = _number(section.get("fx", {}), "max_carry_forward_days", 0, "socialmart.fx")
+    fx = section.get("fx", {})
+    carry_forward_days = _number(fx, "max_carry_forward_days", 0, "socialmart.fx")
     if carry_forward_days < 0 or carry_forward_days != int(carry_forward_days):
-        raise ConfigError(f"[socialmart.fx] max_carry_forward_days = {carry_forward_days}: use a whole number >= 0.")
+        raise ConfigError(
+            f"[socialmart.fx] max_carry_forward_days = {fx['max_carry_forward_days']!r}: use a whole number >= 0."
+        )
     return Settings(
         project_dir=project_dir,
         reporting_currency=currency,
