@@ -33,6 +33,8 @@ class GateParams:
             exactly these run, so a source that is not configured is not judged, and one that should have loaded
             but did not fails freshness. ``None`` means the four sources every deployment has: meta_ads, shopify,
             instagram and facebook_pages.
+        fx_max_carry_forward_days: Money converted at an FX rate carried forward more days than this (from the
+            last earlier rate) is reported by a warning naming currency and days; 0 reports every such day.
     """
 
     run_date: date
@@ -43,6 +45,7 @@ class GateParams:
     spend_reconciliation_platform: str | None = None
     sample_rows: int = 5
     sources: tuple[str, ...] | None = None
+    fx_max_carry_forward_days: int = 0
 
     def __post_init__(self) -> None:
         """Reject thresholds that cannot be meant."""
@@ -52,6 +55,8 @@ class GateParams:
             raise ValueError("reconciliation_tolerance must not be negative")
         if self.sample_rows < 0:
             raise ValueError("sample_rows must not be negative")
+        if self.fx_max_carry_forward_days < 0:
+            raise ValueError("fx_max_carry_forward_days must not be negative")
         limits = self.freshness_days if isinstance(self.freshness_days, Mapping) else {"all": self.freshness_days}
         for source, days in {**limits, "default": self.default_freshness_days}.items():
             if days < 0:

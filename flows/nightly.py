@@ -119,7 +119,7 @@ def extract_load(
 
 @task(timeout_seconds=600, cache_policy=NO_CACHE)
 def load_business_inputs(settings: Settings, build: Path, pipelines_dir: Path) -> dict[str, int]:
-    """Validate and load the business-input CSVs (targets, FX rates, promo codes) into raw_inputs."""
+    """Validate and load the business-input CSVs (targets, FX rates, promo codes, budgets) into raw_inputs."""
     import dlt
 
     from sources.business_inputs import business_inputs_source
@@ -130,7 +130,8 @@ def load_business_inputs(settings: Settings, build: Path, pipelines_dir: Path) -
         dataset_name="raw_inputs",
         pipelines_dir=str(pipelines_dir),
     )
-    pipeline.run(business_inputs_source(inputs_dir=str(settings.inputs_dir)))
+    segments = settings.naming.allowed_values.get("segment", [])
+    pipeline.run(business_inputs_source(inputs_dir=str(settings.inputs_dir), segments=segments))
     counts = pipeline.last_trace.last_normalize_info.row_counts
     return {table: count for table, count in counts.items() if not table.startswith("_dlt")}
 
@@ -176,7 +177,12 @@ def validate(settings: Settings, build: Path, run_date: date, run_id: str, sourc
     from expectations.gate import GateParams, run_gate
 
     docs_dir = settings.validation_dir / "docs"
-    params = GateParams(run_date=run_date, freshness_days=settings.freshness_days, sources=sources)
+    params = GateParams(
+        run_date=run_date,
+        freshness_days=settings.freshness_days,
+        sources=sources,
+        fx_max_carry_forward_days=settings.fx_max_carry_forward_days,
+    )
     result = run_gate(build, params, docs_dir)
     settings.validation_dir.mkdir(parents=True, exist_ok=True)
     results_path = settings.validation_dir / f"gate-{run_id}.json"

@@ -25,6 +25,7 @@ KIND_FB_POSTS = 6
 KIND_FB_DAY = 7
 KIND_FX = 8
 KIND_TARGETS = 9
+KIND_BUDGETS = 10  # sandbox.budgets: the factors of the monthly ad budgets
 KIND_GA4_DAY = 20  # sandbox.ga4 (kept apart from the ad-platform kinds added alongside)
 KIND_GOOGLE_CAMPAIGNS = 50  # sandbox.campaigns: the month's Google search campaign
 KIND_GOOGLE_AD_DAY = 51  # sandbox.ads: a Google campaign's daily delivery

@@ -1,8 +1,10 @@
-"""The sandbox brand's business inputs: fx_rates.csv, promo_codes.csv, segment_rules.csv and targets.csv.
+"""The sandbox brand's business inputs: fx_rates.csv, promo_codes.csv, segment_rules.csv, targets.csv and
+budgets.csv.
 
 `python -m sandbox.inputs DIR` writes them; the committed copies live in inputs/. Targets are the world's
 true monthly value (final numbers, Truth at TRUTH_AS_OF) times a deterministic factor in [0.85, 1.2],
-rounded, so some months end up at risk or off track.
+rounded, so some months end up at risk or off track. Budgets (sandbox.budgets) are built the same way from the
+true monthly ad spend.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from sandbox import fx
+from sandbox.budgets import budgets
 from sandbox.campaigns import month_index, month_start
 from sandbox.constants import KIND_TARGETS, SEGMENTS
 from sandbox.promo import INPUTS_HORIZON, promo_codes
@@ -128,6 +131,13 @@ def targets_csv(truth: Truth | None = None) -> str:
     return _csv(["month", "metric", "channel", "segment", "target"], target_rows(truth))
 
 
+def budgets_csv(truth: Truth | None = None) -> str:
+    """budgets.csv text: month, channel, budget, currency for every ad channel and `all`, every month."""
+    truth = truth or Truth(TRUTH_AS_OF)
+    rows = [[b.month, b.channel, _fmt(b.amount), b.currency] for b in budgets(truth.spend_by_platform_month())]
+    return _csv(["month", "channel", "budget", "currency"], rows)
+
+
 def render_inputs() -> dict[str, str]:
     """All input files by name."""
     return {
@@ -135,6 +145,7 @@ def render_inputs() -> dict[str, str]:
         "promo_codes.csv": promo_codes_csv(),
         "segment_rules.csv": segment_rules_csv(),
         "targets.csv": targets_csv(),
+        "budgets.csv": budgets_csv(),
     }
 
 

@@ -28,6 +28,7 @@ from sandbox.attribution import (
     channel_for,
     with_customer_segment,
 )
+from sandbox.budgets import final_budgets
 from sandbox.constants import AD_ACCOUNTS, EPOCH, month_key
 from sandbox.ga4 import Ga4Row, ga4_rows
 from sandbox.linkedin_social import LI_TOTALS, li_follower_gains, li_posts_before
@@ -897,3 +898,22 @@ class PostFact:
         """engagements / engagement_denominator; None when either is None or the denominator is 0."""
         engagements, denominator = self.engagements, self.engagement_denominator
         return None if engagements is None or not denominator else engagements / denominator
+
+    # ---- budgets ------------------------------------------------------------------------------------------
+    def budget(self, channel: str, month: str | date) -> Decimal | None:
+        """The ad budget of inputs/budgets.csv (sandbox.budgets) for a channel ('all' = every channel) and month, in
+        the reporting currency: converted at the rate of the month's first day, rounded half away from zero to the
+        cent. None when the file has no such row."""
+        m = _month(month)
+        row = final_budgets().get((m, channel))
+        if row is None:
+            return None
+        first_day = date(int(m[:4]), int(m[5:]), 1)
+        return fx.convert(row.amount, row.currency, first_day, self.currency)
+
+    def ad_spend_to_date(self, channel: str, month: str | date) -> Decimal:
+        """Ad spend (reporting currency, per row as in spend()) of a channel's platforms ('all' = every platform)
+        on the month's account-tz days before as_of: the whole month once it is closed."""
+        return sum(
+            (s for r, s, _ in self._spend_rows(month) if channel == "all" or r.campaign.platform == channel), _ZERO
+        )

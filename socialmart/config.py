@@ -44,6 +44,9 @@ class Settings:
     freshness_days: int
     on_track_min: float
     at_risk_min: float
+    pacing_under_below: float
+    pacing_over_above: float
+    fx_max_carry_forward_days: int
     naming: NamingConvention
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -75,6 +78,8 @@ class Settings:
             "reporting_timezone": self.reporting_timezone,
             "target_on_track_min": self.on_track_min,
             "target_at_risk_min": self.at_risk_min,
+            "budget_under_pacing_below": self.pacing_under_below,
+            "budget_over_pacing_above": self.pacing_over_above,
             "naming_delimiter": self.naming.delimiter,
             "naming_fields": self.naming.fields,
             "naming_allowed_values": self.naming.allowed_values,
@@ -118,6 +123,25 @@ def _parse_date(value: Any, key: str) -> date:
         raise ConfigError(f"[socialmart] {key} = {value!r} is not a date: use YYYY-MM-DD.") from exc
 
 
+def _number(table: dict[str, Any], key: str, default: float, where: str) -> float:
+    try:
+        return float(table.get(key, default))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[{where}] {key} = {table.get(key)!r} is not a number.") from exc
+
+
+def _pacing_thresholds(budgets: dict[str, Any]) -> tuple[float, float]:
+    """`[socialmart.budgets]` under_pacing_below and over_pacing_above (pacing ratios, 0 <= under <= over)."""
+    under = _number(budgets, "under_pacing_below", 0.9, "socialmart.budgets")
+    over = _number(budgets, "over_pacing_above", 1.1, "socialmart.budgets")
+    if not 0 <= under <= over:
+        raise ConfigError(
+            f"[socialmart.budgets] under_pacing_below = {under} and over_pacing_above = {over}: use pacing ratios "
+            "with 0 <= under_pacing_below <= over_pacing_above (e.g. 0.9 and 1.1)."
+        )
+    return under, over
+
+
 def _resolve(project_dir: Path, value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else project_dir / path
@@ -150,6 +174,13 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
 
     targets = section.get("targets", {})
     naming = section.get("naming", {})
+    pacing_under_below, pacing_over_above = _pacing_thresholds(section.get("budgets", {}))
+    fx = section.get("fx", {})
+    carry_forward_days = _number(fx, "max_carry_forward_days", 0, "socialmart.fx")
+    if carry_forward_days < 0 or carry_forward_days != int(carry_forward_days):
+        raise ConfigError(
+            f"[socialmart.fx] max_carry_forward_days = {fx['max_carry_forward_days']!r}: use a whole number >= 0."
+        )
     return Settings(
         project_dir=project_dir,
         reporting_currency=currency,
@@ -165,6 +196,9 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
         freshness_days=int(_env_override("freshness_days", section.get("freshness_days", 2))),
         on_track_min=float(targets.get("on_track_min", 0.95)),
         at_risk_min=float(targets.get("at_risk_min", 0.85)),
+        pacing_under_below=pacing_under_below,
+        pacing_over_above=pacing_over_above,
+        fx_max_carry_forward_days=int(carry_forward_days),
         naming=NamingConvention(
             delimiter=str(naming.get("delimiter", "_")),
             fields=list(naming.get("fields", [])),

@@ -1,7 +1,8 @@
-"""Business inputs a marketer edits: monthly targets, FX rates, promo codes and segment rules (CSV files).
+"""Business inputs a marketer edits: monthly targets, FX rates, promo codes, budgets and segment rules (CSV files).
 
-All the files are validated before anything is loaded; every problem is reported at once in one
-`InputFileError` naming file, line, field and the fix. Tables are replaced on every run.
+Every file is validated before anything is loaded; every problem is reported at once in one `InputFileError`
+naming file, line, field and the fix. FX rates also come from ECB reference-rates files dropped anywhere under the
+inputs folder (`ecb`). Tables are replaced on every run.
 """
 
 from __future__ import annotations
@@ -19,9 +20,14 @@ __all__ = ["InputFileError", "InputProblem", "business_inputs_source", "load_bus
 
 
 @dlt.source(name="business_inputs", section="business_inputs", max_table_nesting=0)
-def business_inputs_source(inputs_dir: str = dlt.config.value) -> Sequence[DltResource]:
-    """`targets`, `fx_rates`, `promo_codes` and `segment_rules` from `inputs_dir`, validated first (raises
-    `InputFileError`)."""
+def business_inputs_source(
+    inputs_dir: str = dlt.config.value, segments: Sequence[str] | None = None
+) -> Sequence[DltResource]:
+    """`targets`, `fx_rates`, `promo_codes`, `budgets` and `segment_rules` from `inputs_dir`, validated first
+    (raises `InputFileError`).
+
+    `segments`: the naming convention's segments a target may name (None: those of the project config).
+    """
     ensure_dlt_columns()
-    tables = load_business_inputs(inputs_dir)
+    tables = load_business_inputs(inputs_dir, segments)
     return tuple(dlt.resource([table], name=name, write_disposition="replace") for name, table in tables.items())

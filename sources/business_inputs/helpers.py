@@ -6,22 +6,26 @@ import csv
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
 
 from sources.business_inputs import settings
+from sources.business_inputs.ecb import find_ecb_files, read_ecb_file
 from sources.business_inputs.errors import InputFileError, InputProblem
 from sources.business_inputs.validators import (
     FieldProblem,
     parse_choice,
     parse_currency,
     parse_day,
+    parse_money,
     parse_month,
     parse_non_negative_number,
     parse_positive_decimal,
     parse_required,
 )
+from sources.business_inputs.vocabulary import Vocabulary, vocabulary
 from sources.common.arrow import field as arrow_field
 from sources.common.arrow import table_from_columns
 
@@ -42,6 +46,9 @@ FX_RATES_SCHEMA = pa.schema(
         arrow_field("base_currency", pa.string(), nullable=False),
         arrow_field("quote_currency", pa.string(), nullable=False),
         arrow_field("rate", pa.decimal128(18, 8), nullable=False),
+        arrow_field("rate_source", pa.string(), nullable=False),
+        arrow_field("source_file", pa.string()),
+        arrow_field("source_line", pa.int64()),
     ]
 )
 PROMO_CODES_SCHEMA = pa.schema(
@@ -51,6 +58,16 @@ PROMO_CODES_SCHEMA = pa.schema(
         arrow_field("channel", pa.string()),
         arrow_field("campaign_id", pa.string()),
         arrow_field("influencer", pa.string()),
+    ]
+)
+BUDGETS_SCHEMA = pa.schema(
+    [
+        arrow_field("month", pa.date32(), nullable=False),
+        arrow_field("channel", pa.string(), nullable=False),
+        arrow_field("budget", pa.decimal128(18, 2), nullable=False),
+        arrow_field("currency", pa.string(), nullable=False),
+        arrow_field("source_file", pa.string()),
+        arrow_field("source_line", pa.int64()),
     ]
 )
 
@@ -82,6 +99,11 @@ class _Collector:
         except FieldProblem as exc:
             self.add(exc.problem, exc.fix, line, name)
             return None
+
+
+def choice(allowed: Sequence[str], fix: str) -> Parser:
+    """A parser accepting one of `allowed`, whose error says where the allowed values are defined."""
+    return partial(parse_choice, allowed=allowed, fix=fix)
 
 
 def display_path(inputs_dir: str, name: str) -> str:
@@ -153,7 +175,9 @@ def _check_duplicates(out: _Collector, keyed: list[tuple[int, tuple[str, ...]]],
             first_line[key] = line
 
 
-def validate_targets(csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem]) -> pa.Table:
+def validate_targets(
+    csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem], vocabulary: Vocabulary
+) -> pa.Table:
     """Validate `targets.csv` rows; return the table of the valid ones."""
     display = display_path(inputs_dir, csv_file.name)
     out = _Collector(display, problems)
@@ -163,8 +187,8 @@ def validate_targets(csv_file: CsvFile, inputs_dir: str, problems: list[InputPro
         row = {
             "month": out.parse(line, values, "month", parse_month),
             "metric": out.parse(line, values, "metric", lambda v: parse_choice(v, settings.METRICS)),
-            "channel": out.parse(line, values, "channel", lambda v: parse_choice(v, settings.CHANNELS)),
-            "segment": out.parse(line, values, "segment", lambda v: parse_choice(v, settings.SEGMENTS)),
+            "channel": out.parse(line, values, "channel", choice(vocabulary.target_channels, settings.CHANNEL_FIX)),
+            "segment": out.parse(line, values, "segment", choice(vocabulary.target_segments, settings.SEGMENT_FIX)),
             "target": out.parse(line, values, "target", parse_non_negative_number),
         }
         if any(v is None for v in row.values()):
@@ -192,13 +216,54 @@ def validate_fx_rates(csv_file: CsvFile, inputs_dir: str, problems: list[InputPr
         if any(v is None for v in row.values()):
             continue
         keyed.append((line, (row["rate_date"].isoformat(), row["base_currency"], row["quote_currency"])))
+        row |= {"rate_source": settings.RATE_SOURCE_INPUT, "source_file": out.display, "source_line": line}
         for name, value in row.items():
             columns[name].append(value)
     _check_duplicates(out, keyed, ("rate_date", "base_currency", "quote_currency"))
     return table_from_columns(columns, FX_RATES_SCHEMA)
 
 
-def validate_promo_codes(csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem]) -> pa.Table:
+def with_ecb_rates(editable: pa.Table, inputs_dir: str, problems: list[InputProblem]) -> pa.Table:
+    """The editable rates plus the rates of every ECB reference-rates file under `inputs_dir` (see `ecb`).
+
+    Both are kept, told apart by `rate_source`; the editable file wins downstream: int_fx_rates_daily uses, for a
+    currency and day, a rate from fx_rates.csv (in any form) before an ECB one, so a hand-entered rate corrects the
+    ECB's, while the ECB's own EUR legs still give its cross rates. Two ECB files may repeat a day (eurofxref.csv
+    is also the newest line of eurofxref-hist.csv) only with the same value; the repeat is dropped.
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in FX_RATES_SCHEMA.names}
+    first_seen: dict[tuple[Any, ...], tuple[str, int, Any]] = {}
+    base = settings.ECB_BASE_CURRENCY
+    for path in find_ecb_files(inputs_dir):
+        display = display_path(inputs_dir, path.relative_to(inputs_dir).as_posix())
+        for rate in read_ecb_file(path, display, problems):
+            if rate.quote_currency == base:
+                continue
+            key = (rate.rate_date, rate.quote_currency)
+            if key in first_seen:
+                other_file, other_line, other_rate = first_seen[key]
+                if other_rate != rate.rate:
+                    problems.append(
+                        InputProblem(
+                            display,
+                            f"gives {rate.rate} {rate.quote_currency} per EUR on {rate.rate_date.isoformat()} but "
+                            f"{other_file} line {other_line} gives {other_rate}",
+                            "keep one of the two files (the newer download)",
+                            rate.line,
+                            rate.quote_currency,
+                        )
+                    )
+                continue
+            first_seen[key] = (display, rate.line, rate.rate)
+            row = (rate.rate_date, base, rate.quote_currency, rate.rate, settings.RATE_SOURCE_ECB, display, rate.line)
+            for name, value in zip(FX_RATES_SCHEMA.names, row, strict=True):
+                columns[name].append(value)
+    return pa.concat_tables([editable, table_from_columns(columns, FX_RATES_SCHEMA)])
+
+
+def validate_promo_codes(
+    csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem], vocabulary: Vocabulary
+) -> pa.Table:
     """Validate `promo_codes.csv` rows; return the table of the valid ones."""
     out = _Collector(display_path(inputs_dir, csv_file.name), problems)
     columns: dict[str, list[Any]] = {name: [] for name in PROMO_CODES_SCHEMA.names}
@@ -207,10 +272,10 @@ def validate_promo_codes(csv_file: CsvFile, inputs_dir: str, problems: list[Inpu
         code = out.parse(line, values, "code", parse_required)
         kind = out.parse(line, values, "kind", lambda v: parse_choice(v, settings.PROMO_KINDS))
         channel = values.get("channel") or None
-        if channel is not None and channel not in settings.CHANNELS:
+        if channel is not None and channel not in vocabulary.channels:
             out.add(
-                f'"{channel}" is not one of {", ".join(settings.CHANNELS)}',
-                "use one of those values or leave it blank",
+                f'"{channel}" is not one of {", ".join(vocabulary.channels)}',
+                f"{settings.CHANNEL_FIX}, or leave it blank",
                 line,
                 "channel",
             )
@@ -249,26 +314,83 @@ def validate_promo_codes(csv_file: CsvFile, inputs_dir: str, problems: list[Inpu
     return table_from_columns(columns, PROMO_CODES_SCHEMA)
 
 
-def load_business_inputs(inputs_dir: str) -> dict[str, pa.Table]:
-    """Read and validate the input files; raise one `InputFileError` listing every problem found."""
+def validate_budgets(
+    csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem], vocabulary: Vocabulary
+) -> pa.Table:
+    """Validate `budgets.csv` rows; return the table of the valid ones.
+
+    A row is the ad spend planned for one channel's whole month (channel `all`: every channel together), in
+    `currency`. Campaign-level budgets are not supported: a `campaign_id` column may exist but must be blank.
+    fct_budget_pacing paces a budget linearly over its month, which fits a channel's always-on budget; a campaign's
+    flight starts and ends mid-month, so pacing it needs its flight dates.
+    """
+    display = display_path(inputs_dir, csv_file.name)
+    out = _Collector(display, problems)
+    columns: dict[str, list[Any]] = {name: [] for name in BUDGETS_SCHEMA.names}
+    keyed: list[tuple[int, tuple[str, ...]]] = []
+    channel = choice(vocabulary.budget_channels, settings.BUDGET_CHANNEL_FIX)
+    for line, values in csv_file.rows:
+        campaign_id = values.get(settings.BUDGETS_CAMPAIGN_COLUMN, "")
+        if campaign_id:
+            out.add(
+                f'"{campaign_id}": campaign-level budgets are not supported',
+                "leave campaign_id blank (a budget covers the channel's whole month)",
+                line,
+                settings.BUDGETS_CAMPAIGN_COLUMN,
+            )
+            continue
+        row = {
+            "month": out.parse(line, values, "month", parse_month),
+            "channel": out.parse(line, values, "channel", channel),
+            "budget": out.parse(line, values, "budget", parse_money),
+            "currency": out.parse(line, values, "currency", parse_currency),
+        }
+        if any(v is None for v in row.values()):
+            continue
+        keyed.append((line, (row["month"].strftime("%Y-%m"), row["channel"])))
+        row |= {"source_file": display, "source_line": line}
+        for name, value in row.items():
+            columns[name].append(value)
+    _check_duplicates(out, keyed, ("month", "channel"))
+    return table_from_columns(columns, BUDGETS_SCHEMA)
+
+
+def load_business_inputs(inputs_dir: str, segments: Sequence[str] | None = None) -> dict[str, pa.Table]:
+    """Read and validate the input files; raise one `InputFileError` listing every problem found.
+
+    `segments` are the naming convention's segments (None: those of the project config); channels come from the
+    dbt seed. fx_rates also gets the rates of the ECB files under `inputs_dir` (`with_ecb_rates`). A file in
+    `settings.MAY_BE_ABSENT` that does not exist loads as an empty table.
+    """
     problems: list[InputProblem] = []
+    known = vocabulary(segments)
+    targets, promo_codes, budgets, segment_rules = (
+        partial(validate, vocabulary=known)
+        for validate in (validate_targets, validate_promo_codes, validate_budgets, validate_segment_rules)
+    )
     files = {
-        "targets": (settings.TARGETS_FILE, settings.TARGETS_COLUMNS, (), False, validate_targets),
-        "fx_rates": (settings.FX_RATES_FILE, settings.FX_RATES_COLUMNS, (), False, validate_fx_rates),
+        "targets": (settings.TARGETS_FILE, settings.TARGETS_COLUMNS, (), False, targets),
+        "fx_rates": (settings.FX_RATES_FILE, settings.FX_RATES_COLUMNS, (), True, validate_fx_rates),
         "promo_codes": (
             settings.PROMO_CODES_FILE,
             settings.PROMO_CODES_COLUMNS,
             settings.PROMO_CODES_OPTIONAL,
             True,
-            validate_promo_codes,
+            promo_codes,
         ),
-        "segment_rules": (settings.SEGMENT_RULES_FILE, settings.SEGMENT_RULE_COLUMNS, (), True, validate_segment_rules),
+        "segment_rules": (settings.SEGMENT_RULES_FILE, settings.SEGMENT_RULE_COLUMNS, (), True, segment_rules),
+        "budgets": (settings.BUDGETS_FILE, settings.BUDGETS_COLUMNS, (), True, budgets),
     }
     tables: dict[str, pa.Table] = {}
     for table_name, (file_name, columns, optional, allow_no_rows, validate) in files.items():
-        csv_file = read_csv(inputs_dir, file_name, columns, problems, optional, allow_no_rows)
+        if file_name in settings.MAY_BE_ABSENT and not os.path.exists(os.path.join(inputs_dir, file_name)):
+            csv_file: CsvFile | None = CsvFile(file_name)
+        else:
+            csv_file = read_csv(inputs_dir, file_name, columns, problems, optional, allow_no_rows)
         if csv_file is not None:
             tables[table_name] = validate(csv_file, inputs_dir, problems)
+    if "fx_rates" in tables:
+        tables["fx_rates"] = with_ecb_rates(tables["fx_rates"], inputs_dir, problems)
     if problems:
         raise InputFileError(problems)
     return tables
@@ -287,7 +409,9 @@ SEGMENT_RULES_SCHEMA = pa.schema(
 )
 
 
-def validate_segment_rules(csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem]) -> pa.Table:
+def validate_segment_rules(
+    csv_file: CsvFile, inputs_dir: str, problems: list[InputProblem], vocabulary: Vocabulary
+) -> pa.Table:
     """Validate `segment_rules.csv` rows; return the table of the valid ones.
 
     Rules apply in file order (source_line): the first matching rule of its kind gives the segment. The field must
@@ -295,7 +419,7 @@ def validate_segment_rules(csv_file: CsvFile, inputs_dir: str, problems: list[In
     is an error, as the later one could never apply."""
     display = display_path(inputs_dir, csv_file.name)
     out = _Collector(display, problems)
-    segments = [s for s in settings.SEGMENTS if s not in ("all", "unassigned")]
+    segments = vocabulary.segments
     columns: dict[str, list[Any]] = {name: [] for name in SEGMENT_RULES_SCHEMA.names}
     keyed: list[tuple[int, tuple[str, ...]]] = []
     for line, values in csv_file.rows:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 SOURCE_NAME = "business_inputs"
 
 TARGETS_FILE = "targets.csv"
 FX_RATES_FILE = "fx_rates.csv"
 PROMO_CODES_FILE = "promo_codes.csv"
+BUDGETS_FILE = "budgets.csv"
+# Input files that may be left out (then they load as empty tables): no budgets means no pacing rows.
+MAY_BE_ABSENT = (BUDGETS_FILE,)
 
 TARGETS_COLUMNS = ("month", "metric", "channel", "segment", "target")
 FX_RATES_COLUMNS = ("rate_date", "base_currency", "quote_currency", "rate")
 PROMO_CODES_COLUMNS = ("code", "kind", "channel", "campaign_id", "influencer")
 # Columns that may be left blank (or left out of the header).
 PROMO_CODES_OPTIONAL = ("channel", "campaign_id", "influencer")
+BUDGETS_COLUMNS = ("month", "channel", "budget", "currency")
+# A budgets.csv column that must stay blank: campaign-level budgets are not supported (see validate_budgets).
+BUDGETS_CAMPAIGN_COLUMN = "campaign_id"
 
 METRICS = (
     "revenue",
@@ -26,9 +34,23 @@ METRICS = (
     "engagement_rate",
     "conversion_rate",
 )
-# "all" is the total over every channel / segment.
-CHANNELS = ("meta", "facebook", "instagram", "tiktok", "google", "influencer", "other", "unattributed", "all")
-SEGMENTS = ("genz", "millennial", "parents", "unassigned", "all")
+# Channels are defined once, in the dbt seed; segments by the naming convention's allowed values (config).
+CHANNELS_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "channels.csv"
+# The total over every channel / segment.
+TOTAL = "all"
+# The segment of orders and campaigns that no naming-convention segment matches.
+UNASSIGNED_SEGMENT = "unassigned"
+# Channel types (seed column channel_type) whose channels buy ads: the channels a budget may name.
+AD_CHANNEL_TYPES = ("paid", "social")
+CHANNEL_FIX = "use one of those values (the channels of dbt_project/seeds/channels.csv)"
+BUDGET_CHANNEL_FIX = (
+    "use one of those values (the channels of dbt_project/seeds/channels.csv that buy ads: channel_type paid or "
+    "social), or all for every channel's ad spend"
+)
+SEGMENT_FIX = (
+    "use one of those values (segments are [socialmart.naming.allowed_values] segment in .dlt/config.toml, "
+    "plus unassigned and all)"
+)
 PROMO_KINDS = ("influencer", "campaign")
 
 # Active ISO 4217 currency codes.
@@ -53,3 +75,10 @@ SEGMENT_RULE_FIELDS = {
     "order": ("landing_path", "discount_code", "utm_source", "utm_medium", "utm_campaign", "referring_host"),
 }
 SEGMENT_RULE_OPERATORS = ("equals", "contains", "starts_with")
+# ECB euro foreign exchange reference rates files (eurofxref-hist.csv, eurofxref.csv), found by their header.
+ECB_HEADER_START = "Date,"
+ECB_BASE_CURRENCY = "EUR"
+ECB_MISSING_VALUE = "N/A"
+# raw_inputs.fx_rates.rate_source: where a rate came from (the editable file wins over ECB files).
+RATE_SOURCE_INPUT = "fx_rates_csv"
+RATE_SOURCE_ECB = "ecb"

@@ -15,6 +15,7 @@ __all__ = [
     "parse_choice",
     "parse_currency",
     "parse_day",
+    "parse_money",
     "parse_month",
     "parse_non_negative_number",
     "parse_positive_decimal",
@@ -61,11 +62,11 @@ def parse_day(value: str) -> dt.date:
         raise FieldProblem(f'"{value}" is not a date in YYYY-MM-DD format (e.g. 2025-03-31)') from None
 
 
-def parse_choice(value: str, allowed: Collection[str]) -> str:
-    """One of `allowed` (exact, lowercase)."""
+def parse_choice(value: str, allowed: Collection[str], fix: str = "use one of those values") -> str:
+    """One of `allowed` (exact, lowercase); `fix` says where the allowed values come from when it is not obvious."""
     parse_required(value)
     if value not in allowed:
-        raise FieldProblem(f'"{value}" is not one of {", ".join(allowed)}', "use one of those values")
+        raise FieldProblem(f'"{value}" is not one of {", ".join(allowed)}', fix)
     return value
 
 
@@ -86,6 +87,17 @@ def parse_non_negative_number(value: str) -> float:
     if number < 0:
         raise FieldProblem(f'"{value}" is negative; it must be 0 or more')
     return number
+
+
+def parse_money(value: str) -> Decimal:
+    """An amount >= 0 in currency units with at most two decimals (e.g. 12500 or 12500.50)."""
+    number = parse_non_negative_number(value)
+    amount = Decimal(value)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise FieldProblem(f'"{value}" has more than two decimals', "round it to the cent")
+    if number >= 1e16:
+        raise FieldProblem(f'"{value}" is too large')
+    return amount.quantize(Decimal("0.01"))
 
 
 def parse_positive_decimal(value: str, scale: int = 8) -> Decimal:

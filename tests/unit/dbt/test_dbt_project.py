@@ -156,9 +156,11 @@ RAW_TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         ],
     ),
     "raw_inputs.fx_rates": (
-        "rate_date date, base_currency varchar, quote_currency varchar, rate decimal(18,8)",
-        [("2025-02-28", "EUR", "USD", Decimal("1.05")), ("2025-03-03", "EUR", "USD", Decimal("1.10")),
-         ("2025-02-28", "USD", "GBP", Decimal("0.80"))],
+        "rate_date date, base_currency varchar, quote_currency varchar, rate decimal(18,8), rate_source varchar, "
+        "source_file varchar, source_line bigint",
+        [("2025-02-28", "EUR", "USD", Decimal("1.05"), "fx_rates_csv", "inputs/fx_rates.csv", 2),
+         ("2025-03-03", "EUR", "USD", Decimal("1.10"), "fx_rates_csv", "inputs/fx_rates.csv", 3),
+         ("2025-02-28", "USD", "GBP", Decimal("0.80"), "fx_rates_csv", "inputs/fx_rates.csv", 4)],
     ),
     "raw_inputs.promo_codes": (
         "code varchar, kind varchar, channel varchar, campaign_id varchar, influencer varchar",
@@ -504,9 +506,12 @@ def test_unknown_currency_fails_loudly(
     result = dbt_harness.run_dbt(
         ["test", "--select", "int_order_revenue_events"], warehouse, dbt_build.work_dir, monkeypatch, RUN_DATE
     )
-    failed = [r.node.name for r in result.result if str(r.status) == "fail"]
+    errors = {r.node.name: r.message for r in result.result if str(r.status) in ("fail", "error")}
     assert not result.success
-    assert failed == ["fx_rate_missing_for_order_revenue"]
+    assert list(errors) == ["fx_rate_missing_for_order_revenue"]
+    message = errors["fx_rate_missing_for_order_revenue"]
+    assert "JPY in int_order_revenue_events: 1 amount(s) from 2025-03-01 to 2025-03-01" in message, message
+    assert "e.g. order_key northwind-jp:99" in message and "Add rates for JPY to inputs/fx_rates.csv" in message
 
 
 def test_missing_raw_tables_build_as_empty(

@@ -35,8 +35,9 @@ create table raw_snapchat_ads.ad_accounts (
 insert into raw_snapchat_ads.ad_accounts values
     ('{ACCOUNT}', 'Northwind Threads Snap UK', 'GBP', 'Europe/London', 'l', 'acc');
 create schema raw_inputs;
-create table raw_inputs.fx_rates (rate_date date, base_currency varchar, quote_currency varchar, rate decimal(18,8));
-insert into raw_inputs.fx_rates values ('2025-02-28', 'GBP', 'USD', 1.25);
+create table raw_inputs.fx_rates (rate_date date, base_currency varchar, quote_currency varchar, rate decimal(18,8),
+    rate_source varchar, source_file varchar, source_line bigint);
+insert into raw_inputs.fx_rates values ('2025-02-28', 'GBP', 'USD', 1.25, 'fx_rates_csv', 'inputs/fx_rates.csv', 2);
 """
 # fmt: on
 

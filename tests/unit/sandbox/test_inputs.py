@@ -92,13 +92,10 @@ def test_fx_csv_rows(generated: dict[str, str]) -> None:
 
 def test_main_writes_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, generated: dict[str, str]) -> None:
     monkeypatch.setattr(inputs, "targets_csv", lambda truth=None: generated["targets.csv"])
+    monkeypatch.setattr(inputs, "budgets_csv", lambda truth=None: "month,channel,budget,currency\n")
     assert inputs.main([str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "fx_rates.csv",
-        "promo_codes.csv",
-        "segment_rules.csv",
-        "targets.csv",
-    ]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["budgets.csv", "fx_rates.csv", "promo_codes.csv", "segment_rules.csv", "targets.csv"]
     assert inputs.main([]) == 2
 
 
