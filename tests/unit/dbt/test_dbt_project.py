@@ -7,6 +7,7 @@ currency USD, reporting timezone America/New_York. FX: EUR->USD 1.05 from 2025-0
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -284,6 +285,27 @@ def test_dbt_build_succeeds(dbt_build: DbtBuild) -> None:
         dbt_build.failures
     )
     print(f"dbt build took {dbt_build.seconds:.1f} s")
+
+
+def test_docs_generate_offline(dbt_build: DbtBuild, dbt_harness: Any) -> None:
+    """`dbt docs generate` on the built warehouse (no network here): the catalog holds every mart and report with
+    its columns, and the manifest declares the report exposures."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        result = dbt_harness.run_dbt(
+            ["docs", "generate"], dbt_build.warehouse, dbt_build.work_dir, monkeypatch, RUN_DATE
+        )
+    assert result.success
+    target = dbt_build.work_dir / "target"
+    assert (target / "index.html").stat().st_size > 100_000
+    catalog = json.loads((target / "catalog.json").read_text())
+    marts = {
+        node["metadata"]["name"]: node for node in catalog["nodes"].values() if node["metadata"]["schema"] == "marts"
+    }
+    for model in ("fct_posts", "fct_segment_monthly", "fct_budget_pacing", "rpt_weekly_campaign_revenue"):
+        assert model in marts and marts[model]["columns"], model
+    manifest = json.loads((target / "manifest.json").read_text())
+    exposures = {e["name"]: e["depends_on"]["nodes"] for e in manifest["exposures"].values()}
+    assert exposures["monthly_target_report"] == ["model.socialmart.rpt_monthly_targets"]
 
 
 def test_eur_order_converted_and_attributed_by_normalised_name(dbt_build: DbtBuild) -> None:
