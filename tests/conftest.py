@@ -78,16 +78,18 @@ def postgres_nightly(
     from flows.nightly import nightly
 
     root = tmp_path_factory.mktemp("postgres-nightly")
-    with postgres_server.database("nightly") as database, pytest.MonkeyPatch.context() as mp:
+    with postgres_server.database("nightly") as database:
         database = replace(database, password=database.password or FALLBACK_PASSWORD)
-        mp.setenv("SOCIALMART__WAREHOUSE", "postgres")
-        mp.setenv("SOCIALMART__POSTGRES_DSN", database.dsn)
-        mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
-        mp.setenv("SOCIALMART__REPORTS_DIR", str(root / "reports"))
         log = LogLines()
-        logging.getLogger().addHandler(log)
-        try:
-            summary = nightly(run_date=RUN_DATE, sandbox=True)
-        finally:
-            logging.getLogger().removeHandler(log)
+        # Only the run sees the Postgres settings: the session's other tests keep the DuckDB warehouse.
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOCIALMART__WAREHOUSE", "postgres")
+            mp.setenv("SOCIALMART__POSTGRES_DSN", database.dsn)
+            mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
+            mp.setenv("SOCIALMART__REPORTS_DIR", str(root / "reports"))
+            logging.getLogger().addHandler(log)
+            try:
+                summary = nightly(run_date=RUN_DATE, sandbox=True)
+            finally:
+                logging.getLogger().removeHandler(log)
         yield PostgresRun(summary, database, "\n".join(log.lines))
