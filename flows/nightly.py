@@ -20,8 +20,16 @@ from prefect.cache_policies import NO_CACHE
 import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults before they are imported)
 from socialmart import warehouse
 from socialmart.catalog import SOURCES, SourceSpec, use_sandbox
-from socialmart.config import Settings, load_settings
+from socialmart.config import ConfigError, Settings, load_settings
+from socialmart.warehouse import BuildTarget
 from sources.common.errors import find_source_error
+
+# What a PostgreSQL run does not do yet (issue 5): it stops after dbt and says so.
+POSTGRES_NOT_YET = (
+    "quality gate: Great Expectations does not run on the PostgreSQL warehouse yet; nothing was validated",
+    "publish: the marts were built in place in the database's marts schema; there is no schema swap yet",
+    "reports: the monthly target report reads the published DuckDB file; none was built",
+)
 
 
 class PipelineError(RuntimeError):
@@ -39,8 +47,9 @@ class RunSummary:
     source_errors: dict[str, str] = field(default_factory=dict)
     rejected_files: list[str] = field(default_factory=list)
     dbt: dict[str, int] = field(default_factory=dict)
-    gate_success: bool | None = None
+    gate_success: bool | None = None  # None: the gate did not run
     gate_summary: str = ""
+    skipped: list[str] = field(default_factory=list)  # steps this run did not run, each with the reason
     published: Path | None = None
     validation_results: Path | None = None
     data_docs: Path | None = None
@@ -64,7 +73,9 @@ class RunSummary:
             lines.append(f"| {source} | FAILED | {error.splitlines()[0]} |")
         if self.rejected_files:
             lines += ["", "Rejected export files:", *(f"- {rejected}" for rejected in self.rejected_files)]
-        lines += ["", f"dbt: {self.dbt}", "", f"Gate: {'passed' if self.gate_success else 'FAILED'}"]
+        gate = "not run" if self.gate_success is None else "passed" if self.gate_success else "FAILED"
+        lines += ["", f"dbt: {self.dbt}", "", f"Gate: {gate}"]
+        lines += [f"Skipped: {step}" for step in self.skipped]
         if self.gate_summary:
             lines += ["", "```", self.gate_summary, "```"]
         if self.published:
@@ -96,17 +107,17 @@ def _default_run_date(settings: Settings) -> date:
 def extract_load(
     spec: SourceSpec,
     settings: Settings,
-    build: Path,
+    target: BuildTarget,
     run_date: date,
     sandbox_url: str | None,
     pipelines_dir: Path,
 ) -> dict[str, int]:
-    """Extract one source and load it into its raw dataset in the build file; return rows per table."""
+    """Extract one source and load it into its raw dataset in the build target; return rows per table."""
     import dlt
 
     pipeline = dlt.pipeline(
         pipeline_name=f"socialmart_{spec.name}",
-        destination=dlt.destinations.duckdb(str(build)),
+        destination=target.dlt_destination(),
         dataset_name=spec.dataset,
         pipelines_dir=str(pipelines_dir),
     )
@@ -118,15 +129,15 @@ def extract_load(
 
 
 @task(timeout_seconds=600, cache_policy=NO_CACHE)
-def load_business_inputs(settings: Settings, build: Path, pipelines_dir: Path) -> dict[str, int]:
-    """Validate and load the business-input CSVs (targets, FX rates, promo codes, budgets) into raw_inputs."""
+def load_business_inputs(settings: Settings, target: BuildTarget, pipelines_dir: Path) -> dict[str, int]:
+    """Validate and load the business-input CSVs into raw_inputs (targets, FX rates, promo codes, budgets, rules)."""
     import dlt
 
     from sources.business_inputs import business_inputs_source
 
     pipeline = dlt.pipeline(
         pipeline_name="socialmart_business_inputs",
-        destination=dlt.destinations.duckdb(str(build)),
+        destination=target.dlt_destination(),
         dataset_name="raw_inputs",
         pipelines_dir=str(pipelines_dir),
     )
@@ -137,7 +148,7 @@ def load_business_inputs(settings: Settings, build: Path, pipelines_dir: Path) -
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def load_exports(exports_dir: Path, build: Path, pipelines_dir: Path) -> tuple[dict[str, int], list[str]]:
+def load_exports(exports_dir: Path, target: BuildTarget, pipelines_dir: Path) -> tuple[dict[str, int], list[str]]:
     """Load the export files of `exports_dir` into raw_exports; return rows per table and the rejected files."""
     import dlt
 
@@ -148,7 +159,7 @@ def load_exports(exports_dir: Path, build: Path, pipelines_dir: Path) -> tuple[d
         print(f"exports: REJECTED {error}")
     pipeline = dlt.pipeline(
         pipeline_name="socialmart_exports",
-        destination=dlt.destinations.duckdb(str(build)),
+        destination=target.dlt_destination(),
         dataset_name="raw_exports",
         pipelines_dir=str(pipelines_dir),
     )
@@ -162,11 +173,11 @@ def load_exports(exports_dir: Path, build: Path, pipelines_dir: Path) -> tuple[d
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def transform(settings: Settings, build: Path, run_date: date) -> dict[str, int]:
+def transform(settings: Settings, target: BuildTarget, run_date: date) -> dict[str, int]:
     """Build every dbt model and run the dbt tests; fails with the failed model's name and error."""
     from socialmart.dbt import run_dbt_build
 
-    result = run_dbt_build(settings, build, run_date)
+    result = run_dbt_build(settings, target, run_date)
     return {"models": result.models, "tests_passed": result.tests_passed, "tests_warned": result.tests_warned}
 
 
@@ -236,6 +247,11 @@ def nightly(
     the run then ends failed with its message.
     """
     settings = load_settings()
+    if settings.on_postgres and warehouse_file is not None:
+        raise ConfigError(
+            f'--warehouse {warehouse_file} names a DuckDB file, but [socialmart] warehouse = "postgres" builds in '
+            f"{settings.postgres}: leave --warehouse out, or set SOCIALMART__WAREHOUSE=duckdb."
+        )
     if inputs_dir is not None:
         settings = replace(settings, inputs_dir=Path(inputs_dir).resolve())
     if warehouse_file is not None:
@@ -252,7 +268,11 @@ def nightly(
         stack.enter_context(warehouse.run_lock(settings.warehouse_dir))
         pipelines_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="socialmart-dlt-")))
         sandbox_url = _start_sandbox(stack, run_date) if use_sb and specs else None
-        build = warehouse.start_build(published, settings.build_dir, run_id)
+        if settings.on_postgres:
+            build, target = None, BuildTarget(postgres=settings.postgres)
+        else:
+            build = warehouse.start_build(published, settings.build_dir, run_id)
+            target = BuildTarget(duckdb_file=build)
         try:
             loaded: list[str] = []  # the sources this run is expected to load: the gate judges exactly these
             with stage("load"):
@@ -263,7 +283,7 @@ def nightly(
                     loaded.append(spec.name)
                     try:
                         summary.rows_extracted[spec.name] = extract_load(
-                            spec, settings, build, run_date, sandbox_url, pipelines_dir
+                            spec, settings, target, run_date, sandbox_url, pipelines_dir
                         )
                     except Exception as exc:  # one failing source must not stop the others
                         error = find_source_error(exc) or exc
@@ -271,13 +291,15 @@ def nightly(
                         print(f"{spec.name}: FAILED: {error}")
                 if sources is not None and "exports" in sources:
                     loaded.append("exports")
-                    rows, rejected = load_exports(Path(exports_dir), build, pipelines_dir)
+                    rows, rejected = load_exports(Path(exports_dir), target, pipelines_dir)
                     summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
                     if rejected:
                         summary.source_errors["exports"] = f"{len(rejected)} file(s) rejected: " + "; ".join(rejected)
-                summary.rows_extracted["business_inputs"] = load_business_inputs(settings, build, pipelines_dir)
+                summary.rows_extracted["business_inputs"] = load_business_inputs(settings, target, pipelines_dir)
             with stage("dbt"):
-                summary.dbt = transform(settings, build, run_date)
+                summary.dbt = transform(settings, target, run_date)
+            if settings.on_postgres:
+                return _finish(summary, skipped=POSTGRES_NOT_YET)
             with stage("gate"):
                 gate, summary.validation_results, summary.data_docs = validate(
                     settings, build, run_date, run_id, tuple(loaded)
@@ -292,15 +314,25 @@ def nightly(
                 warehouse.publish(build, published)
             summary.published = published
         finally:
-            warehouse.discard(build)
+            if build is not None:
+                warehouse.discard(build)
     with stage("report"):
         failed_checks = [r for r in gate.to_records() if not r.get("success")]
         summary.reports = build_reports(settings, run_date, failed_checks, published)
+    return _finish(summary)
+
+
+def _finish(summary: RunSummary, skipped: tuple[str, ...] = ()) -> RunSummary:
+    """Record the steps the run skipped, publish the summary artifact, and fail when a source failed to load."""
+    for step in skipped:
+        print(f"SKIPPED: {step}")
+    summary.skipped.extend(skipped)
     create_markdown_artifact(summary.markdown(), key="nightly-run-summary", description="socialmart nightly run")
     if summary.source_errors:
         names = ", ".join(summary.source_errors)
+        done = "Published" if summary.published else "Built"
         raise PipelineError(
-            f"Published, but these sources failed to load: {names}. Their data is as of the previous run.\n"
+            f"{done}, but these sources failed to load: {names}. Their data is as of the previous run.\n"
             + "\n".join(f"  {name}: {error}" for name, error in summary.source_errors.items())
         )
     return summary

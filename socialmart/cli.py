@@ -93,6 +93,10 @@ def run(
         click.secho(f"socialmart run failed: {type(exc).__name__}: {exc}", fg="red", err=True)
         sys.exit(1)
     click.echo("")
+    if summary.skipped:  # a PostgreSQL run: built in place, not validated or published
+        for step in summary.skipped:
+            click.echo(f"Skipped:            {step}")
+        return
     click.echo(f"Warehouse:          {summary.published}")
     for path in summary.reports:
         click.echo(f"Report:             {path}")
@@ -104,12 +108,17 @@ def run(
 def sources() -> None:
     """List the sources: configured or not, enabled in the next run, and when each last loaded."""
     from socialmart.config import load_settings
-    from socialmart.source_status import source_statuses
+    from socialmart.source_status import WarehouseUnreachableError, source_statuses
 
     settings = load_settings()
-    rows = source_statuses(settings)
+    try:
+        rows = source_statuses(settings)
+    except WarehouseUnreachableError as exc:
+        click.secho(f"socialmart sources: {exc}", fg="red", err=True)
+        sys.exit(1)
     mode = "sandbox (no credentials configured)" if any(r.enabled and not r.configured for r in rows) else "live"
-    click.echo(f"Mode: {mode}. Warehouse: {settings.published_path}")
+    where = settings.postgres if settings.on_postgres else settings.published_path
+    click.echo(f"Mode: {mode}. Warehouse: {where}")
     click.echo(f"{'source':<16} {'dataset':<20} {'configured':<11} {'enabled':<8} {'last loaded (UTC)':<20} loads")
     for r in rows:
         loaded = r.last_loaded_at.strftime("%Y-%m-%d %H:%M") if r.last_loaded_at else "never"

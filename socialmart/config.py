@@ -9,10 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_DIR = Path(os.environ.get("SOCIALMART_PROJECT_DIR", Path(__file__).resolve().parents[1]))
 MODES = ("auto", "sandbox", "live")
+WAREHOUSES = ("duckdb", "postgres")
+POSTGRES_DSN_HELP = (
+    "set postgres_dsn under [socialmart] in .dlt/secrets.toml or the environment variable SOCIALMART__POSTGRES_DSN, "
+    "as postgresql://user:password@host:5432/dbname"
+)
 
 
 class ConfigError(ValueError):
@@ -26,6 +32,51 @@ class NamingConvention:
     delimiter: str
     fields: list[str]
     allowed_values: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class PostgresConnection:
+    """Where the PostgreSQL warehouse is. The password never appears in repr, str or log lines."""
+
+    host: str
+    port: int
+    user: str
+    dbname: str
+    password: str = field(default="", repr=False)
+
+    @property
+    def dsn(self) -> str:
+        """The libpq connection URL, password included: pass it to clients, never print it."""
+        auth = quote(self.user, safe="") + (f":{quote(self.password, safe='')}" if self.password else "")
+        return f"postgresql://{auth}@{self.host}:{self.port}/{quote(self.dbname, safe='')}"
+
+    def __str__(self) -> str:
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}"
+
+
+def parse_postgres_dsn(dsn: str) -> PostgresConnection:
+    """Parse a `postgresql://user:password@host:port/dbname` URL; errors never repeat the password."""
+    parts = urlsplit(dsn.strip())
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        port = None
+    dbname = unquote(parts.path.lstrip("/"))
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.username or not dbname:
+        shown = f"{parts.scheme}://{parts.hostname or '?'}/{dbname or '?'}" if parts.scheme else "(not a URL)"
+        raise ConfigError(
+            f"[socialmart] postgres_dsn {shown} is not a PostgreSQL URL with a user, host and database: "
+            f"{POSTGRES_DSN_HELP}."
+        )
+    if port is None:
+        raise ConfigError(f"[socialmart] postgres_dsn for host {parts.hostname}: the port is not a number.")
+    return PostgresConnection(
+        host=parts.hostname,
+        port=port,
+        user=unquote(parts.username),
+        dbname=dbname,
+        password=unquote(parts.password or ""),
+    )
 
 
 @dataclass(frozen=True)
@@ -49,6 +100,13 @@ class Settings:
     fx_max_carry_forward_days: int
     naming: NamingConvention
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warehouse: str = "duckdb"
+    postgres: PostgresConnection | None = None
+
+    @property
+    def on_postgres(self) -> bool:
+        """True when the warehouse is the PostgreSQL database of `postgres`, not the DuckDB file."""
+        return self.warehouse == "postgres"
 
     @property
     def published_path(self) -> Path:
@@ -105,6 +163,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file and run again.") from exc
+
+
+def _postgres_connection(project_dir: Path, warehouse: str) -> PostgresConnection | None:
+    """The PostgreSQL connection from secrets (SOCIALMART__POSTGRES_DSN wins) when warehouse = postgres, else None."""
+    if warehouse != "postgres":
+        return None
+    secrets = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {})
+    dsn = _env_override("postgres_dsn", secrets.get("postgres_dsn"))
+    if not dsn:
+        raise ConfigError(f'[socialmart] warehouse = "postgres" needs the connection: {POSTGRES_DSN_HELP}.')
+    return parse_postgres_dsn(str(dsn))
 
 
 def _require(section: dict[str, Any], key: str, config_path: Path) -> Any:
@@ -168,6 +237,9 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
     mode = str(_env_override("mode", section.get("mode", "auto")))
     if mode not in MODES:
         raise ConfigError(f"[socialmart] mode = {mode!r}: use one of {', '.join(MODES)}.")
+    warehouse = str(_env_override("warehouse", section.get("warehouse", "duckdb"))).lower()
+    if warehouse not in WAREHOUSES:
+        raise ConfigError(f"[socialmart] warehouse = {warehouse!r}: use one of {', '.join(WAREHOUSES)}.")
     lookback = int(_require(section, "lookback_days", config_path))
     if not 0 <= lookback <= 90:
         raise ConfigError(f"[socialmart] lookback_days = {lookback}: use a number of days from 0 to 90.")
@@ -205,4 +277,6 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
             allowed_values={k: list(v) for k, v in naming.get("allowed_values", {}).items()},
         ),
         sources=document.get("sources", {}),
+        warehouse=warehouse,
+        postgres=_postgres_connection(project_dir, warehouse),
     )

@@ -1,4 +1,5 @@
-"""Run `dbt build` in-process against a warehouse file, logging each model and failing with its name."""
+"""Run `dbt build` in-process against a build target (DuckDB file or PostgreSQL), logging each model and failing
+with its name."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from socialmart.config import Settings
+from socialmart.warehouse import BuildTarget
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
@@ -50,17 +51,19 @@ def _summarise(result, log) -> DbtRunResult:
     return summary
 
 
-def run_dbt_build(settings: Settings, warehouse: Path, run_date: date, log=print) -> DbtRunResult:
-    """Build every dbt model and run every dbt test into `warehouse`.
+def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=print) -> DbtRunResult:
+    """Build every dbt model and run every dbt test in `target`, with its output of profiles.yml.
 
     Raises DbtBuildError naming each failed node; an exception inside dbt itself is re-raised with context.
     """
     from dbt.cli.main import dbtRunner
 
-    os.environ["SOCIALMART_DUCKDB_PATH"] = str(warehouse)
+    os.environ.update(target.dbt_env())
     project = settings.dbt_project_dir
     args = [
         "build",
+        "--target",
+        target.dbt_target,
         "--project-dir",
         str(project),
         "--profiles-dir",

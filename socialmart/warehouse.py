@@ -1,4 +1,5 @@
-"""Build-then-swap publishing of the DuckDB warehouse, and the lock that keeps runs from overlapping."""
+"""Where a run builds (a DuckDB build file or the PostgreSQL database), build-then-swap publishing of the DuckDB
+warehouse, and the lock that keeps runs from overlapping."""
 
 from __future__ import annotations
 
@@ -8,13 +9,70 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+from socialmart.config import PostgresConnection
 
 
 class RunLockedError(RuntimeError):
     """Another run holds the warehouse lock."""
+
+
+@dataclass(frozen=True)
+class BuildTarget:
+    """The database one run loads into and builds in: exactly one of a DuckDB build file or a PostgreSQL database.
+
+    On PostgreSQL dlt loads the `raw_<source>` schemas and dbt builds staging, intermediate and marts in place.
+    """
+
+    duckdb_file: Path | None = None
+    postgres: PostgresConnection | None = None
+
+    def __post_init__(self) -> None:
+        if (self.duckdb_file is None) == (self.postgres is None):
+            raise ValueError("a build target is either a DuckDB file or a PostgreSQL connection")
+
+    @property
+    def dbt_target(self) -> str:
+        """The output of dbt_project/profiles.yml that builds here."""
+        return "postgres" if self.postgres else "duckdb"
+
+    def dlt_destination(self) -> Any:
+        """The dlt destination that loads the raw datasets here."""
+        import dlt
+
+        if self.postgres:
+            from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+            # Fields set one by one: dlt requires a password, and trust or peer authentication has none ("").
+            credentials = PostgresCredentials()
+            credentials.host, credentials.port = self.postgres.host, self.postgres.port
+            credentials.username, credentials.password = self.postgres.user, self.postgres.password
+            credentials.database = self.postgres.dbname
+            return dlt.destinations.postgres(credentials=credentials)
+        return dlt.destinations.duckdb(str(self.duckdb_file))
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment variables dbt_project/profiles.yml reads for this target (the password under dbt's
+        DBT_ENV_SECRET_ prefix, which dbt scrubs from its logs). PGTZ pins dbt's sessions to UTC, whatever the
+        server's default time zone, so a cast between text, timestamp and date never depends on the server."""
+        if self.postgres:
+            return {
+                "PGTZ": "UTC",
+                "SOCIALMART_PG_HOST": self.postgres.host,
+                "SOCIALMART_PG_PORT": str(self.postgres.port),
+                "SOCIALMART_PG_USER": self.postgres.user,
+                "SOCIALMART_PG_DBNAME": self.postgres.dbname,
+                "DBT_ENV_SECRET_SOCIALMART_PG_PASSWORD": self.postgres.password,
+            }
+        return {"SOCIALMART_DUCKDB_PATH": str(self.duckdb_file)}
+
+    def __str__(self) -> str:
+        return str(self.postgres) if self.postgres else str(self.duckdb_file)
 
 
 @contextmanager

@@ -1,14 +1,24 @@
-"""Shared test fixtures: one Prefect test server for the session, and an isolated warehouse per test."""
+"""Shared test fixtures: one Prefect test server and one PostgreSQL server for the session, and an isolated
+warehouse per test."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults)
+
+if TYPE_CHECKING:
+    from postgres_support import PostgresRun, PostgresServer
+
+# Under trust authentication the server ignores a password, so the Postgres nightly run always sends one: the tests
+# check that it shows up in no log.
+FALLBACK_PASSWORD = "never-logged-9f3c"
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +39,57 @@ def isolated_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if key.startswith("SOURCES__"):
             monkeypatch.delenv(key)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server (see tests/postgres_support.py); tests get their own databases from it.
+
+    Without one, the tests that need it are skipped with the reason, or fail when SOCIALMART_REQUIRE_POSTGRES is
+    set (CI sets it, so the Postgres tests can never be skipped there unnoticed).
+    """
+    import postgres_support
+
+    stack = ExitStack()
+    try:
+        server = stack.enter_context(postgres_support.postgres_server())
+    except postgres_support.PostgresUnavailable as exc:
+        if os.environ.get(postgres_support.REQUIRE_ENV):
+            pytest.fail(f"{postgres_support.REQUIRE_ENV} is set, but there is no PostgreSQL: {exc}", pytrace=False)
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    with stack:
+        print(f"PostgreSQL for the tests: {server.origin}")
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_nightly(
+    prefect_harness: None, postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PostgresRun]:
+    """One first nightly run for the e2e RUN_DATE on the sandbox with `warehouse = "postgres"`, into a database of
+    its own, shared by the Postgres integration and e2e tests (a full load and dbt build on PostgreSQL takes ~2
+    minutes, so make test runs it once)."""
+    import logging
+    from dataclasses import replace
+
+    from e2e_scenario import RUN_DATE
+    from postgres_support import LogLines, PostgresRun
+
+    from flows.nightly import nightly
+
+    root = tmp_path_factory.mktemp("postgres-nightly")
+    with postgres_server.database("nightly") as database:
+        database = replace(database, password=database.password or FALLBACK_PASSWORD)
+        log = LogLines()
+        # Only the run sees the Postgres settings: the session's other tests keep the DuckDB warehouse.
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOCIALMART__WAREHOUSE", "postgres")
+            mp.setenv("SOCIALMART__POSTGRES_DSN", database.dsn)
+            mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
+            mp.setenv("SOCIALMART__REPORTS_DIR", str(root / "reports"))
+            logging.getLogger().addHandler(log)
+            try:
+                summary = nightly(run_date=RUN_DATE, sandbox=True)
+            finally:
+                logging.getLogger().removeHandler(log)
+        yield PostgresRun(summary, database, "\n".join(log.lines))

@@ -45,7 +45,8 @@
     The last step of every int_<platform>__organic_daily model: outer-combines its posts-by-publish-day CTE
     (account_id, date_day, posts_published, organic_impressions, engagements, engagement_denominator,
     posts_without_reach) with its followers CTE (account_id, date_day, followers_total, followers_gained) into the
-    organic column contract, one row per account x day.
+    organic column contract, one row per account x day. The sums are cast back to bigint: sum(bigint) widens to
+    hugeint on DuckDB and to numeric on Postgres.
 -#}
 {% macro organic_daily_rollup(platform, posts_cte, followers_cte) -%}
     select
@@ -53,11 +54,11 @@
         '{{ platform }}' as channel,
         account_id,
         date_day,
-        sum(posts_published) as posts_published,
-        sum(organic_impressions) as organic_impressions,
-        sum(engagements) as engagements,
-        sum(engagement_denominator) as engagement_denominator,
-        sum(posts_without_reach) as posts_without_reach,
+        cast(sum(posts_published) as bigint) as posts_published,
+        cast(sum(organic_impressions) as bigint) as organic_impressions,
+        cast(sum(engagements) as bigint) as engagements,
+        cast(sum(engagement_denominator) as bigint) as engagement_denominator,
+        cast(sum(posts_without_reach) as bigint) as posts_without_reach,
         max(followers_total) as followers_total,
         max(followers_gained) as followers_gained
     from (

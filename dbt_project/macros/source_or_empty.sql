@@ -21,5 +21,6 @@
     {%- for column in node.columns -%}
         {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ adapter.quote(column)) -%}
     {%- endfor -%}
-    {{ return("(select " ~ columns | join(", ") ~ " where 1 = 0)") }}
+    {#- Aliased: PostgreSQL before 16 rejects a subquery in FROM without one. -#}
+    {{ return("(select " ~ columns | join(", ") ~ " where 1 = 0) as " ~ adapter.quote("empty_" ~ table_name)) }}
 {% endmacro %}

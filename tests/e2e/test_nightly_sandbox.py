@@ -11,117 +11,23 @@ import json
 import shutil
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
-from e2e_scenario import (
-    NEXT_DATE,
-    PLATFORMS,
-    RUN_DATE,
-    Scenario,
-    pinterest_first_full_month,
-    query,
-    run_truth,
-    whole_months,
-)
+from e2e_scenario import NEXT_DATE, RUN_DATE, Scenario, assert_marts_match_truth, query, run_truth
 
 from flows.nightly import PipelineError, nightly
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
-from sandbox.truth import ORGANIC_PLATFORMS, Truth
 
 pytestmark = pytest.mark.e2e
 
 
-def _spend_by_platform_month(db: Path) -> dict[tuple[str, str], Decimal]:
-    rows = query(
-        db,
-        "select platform, strftime(date_day, '%Y-%m') as month, sum(spend) "
-        "from marts.fct_ad_performance_daily group by platform, month",
-    )
-    return {(platform, month): Decimal(str(spend)) for platform, month, spend in rows}
-
-
-def _ad_counts_by_platform_month(db: Path) -> dict[tuple[str, str], tuple[int, int]]:
-    """(impressions, clicks) per ad platform and account-tz month."""
-    rows = query(
-        db,
-        "select platform, strftime(date_day, '%Y-%m') as month, sum(impressions), sum(clicks) "
-        "from marts.fct_ad_performance_daily group by platform, month",
-    )
-    return {(platform, month): (int(impressions), int(clicks)) for platform, month, impressions, clicks in rows}
-
-
-def _organic_by_channel_month(db: Path, metric: str) -> dict[tuple[str, str], int]:
-    """An organic column of fct_channel_daily per organic channel and month (months with a non-zero total).
-
-    The tiktok channel row also carries TikTok Ads (spend, impressions, clicks); its organic columns only hold
-    the organic rows."""
-    channels = ", ".join(repr(c) for c in ORGANIC_PLATFORMS)
-    rows = query(
-        db,
-        f"select channel, strftime(date_day, '%Y-%m') as month, sum({metric}) from marts.fct_channel_daily "
-        f"where channel in ({channels}) group by channel, month",
-    )
-    return {(channel, month): int(n) for channel, month, n in rows if n}
-
-
-def _expected_organic(truth: Truth, metric: str) -> dict[tuple[str, str], int]:
-    """Truth of an organic metric per channel and month (non-zero months), over the months the connectors load."""
-    value = getattr(truth, metric)
-    expected = {(p, m): value(p, m) for p in ORGANIC_PLATFORMS for m in truth.months()}
-    if metric == "engagements":
-        # Pinterest engagements are account analytics by activity day; earlier days are not served (see above), so
-        # only the months from the first one loaded whole are compared (both sides, exactly).
-        first = pinterest_first_full_month()
-        expected = {(p, m): v for (p, m), v in expected.items() if p != "pinterest" or m >= first}
-    return {key: v for key, v in expected.items() if v}
-
-
-def _store_revenue_by_month(db: Path) -> dict[str, Decimal]:
-    rows = query(
-        db,
-        "select strftime(date_day, '%Y-%m') as month, sum(attributed_revenue) "
-        "from marts.fct_channel_daily group by month",
-    )
-    return {month: Decimal(str(revenue)) for month, revenue in rows if revenue is not None}
-
-
-def _assert_marts_match_truth(db: Path, truth: Truth) -> None:
-    expected_spend = {key: value for key, value in truth.spend_by_platform_month().items() if key[0] in PLATFORMS}
-    assert whole_months(_spend_by_platform_month(db)) == whole_months(expected_spend)
-    assert {p for p, _ in expected_spend} == set(PLATFORMS)
-    expected_ads = {
-        (p, m): (truth.impressions(p, m), truth.clicks(p, m)) for p, m in expected_spend if truth.impressions(p, m)
-    }
-    assert whole_months(_ad_counts_by_platform_month(db)) == whole_months(expected_ads)
-
-    # Posts (every platform: the post lists are read in full on a first run) and engagements per organic channel.
-    assert _organic_by_channel_month(db, "posts_published") == _expected_organic(truth, "posts_published")
-    first_pinterest = pinterest_first_full_month()
-    engagements = {
-        key: v
-        for key, v in _organic_by_channel_month(db, "engagements").items()
-        if key[0] != "pinterest" or key[1] >= first_pinterest
-    }
-    assert engagements == _expected_organic(truth, "engagements")
-
-    expected_revenue = {month: truth.revenue(month) for month in truth.months()}
-    assert _store_revenue_by_month(db) == expected_revenue
-
-    sessions = query(db, "select strftime(date_day, '%Y-%m'), sum(sessions) from marts.fct_channel_daily group by 1")
-    assert {month: n for month, n in sessions if n} == {month: truth.sessions(month) for month in truth.months()}
-
-    [(orders,)] = query(db, "select count(*) from marts.fct_orders_attributed")
-    assert orders == truth.orders()
-    [(revenue_total,)] = query(db, "select sum(revenue) from marts.fct_orders_attributed")
-    assert Decimal(str(revenue_total)) == truth.revenue(), "order-level revenue must conserve store revenue"
-
-
 def test_first_run_reproduces_ground_truth(scenario: Scenario) -> None:
     truth = run_truth(RUN_DATE)
-    _assert_marts_match_truth(scenario.first_snapshot, truth)
+    assert_marts_match_truth(partial(query, scenario.first_snapshot), truth)
     assert scenario.first.gate_success is True
     assert len(truth.months()) >= 18
 
@@ -173,7 +79,7 @@ def test_second_run_is_incremental_and_merges_restatements(scenario: Scenario) -
     assert 0 < tiktok_second < tiktok_first * 0.1
     assert second["shopify"]["orders"] < first["shopify"]["orders"] * 0.05
     # Restated days were merged: the marts equal the truth as seen one day later.
-    _assert_marts_match_truth(scenario.second_snapshot, run_truth(NEXT_DATE))
+    assert_marts_match_truth(partial(query, scenario.second_snapshot), run_truth(NEXT_DATE))
 
 
 def _live_env_for(mp: pytest.MonkeyPatch, url: str) -> None:

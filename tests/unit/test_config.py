@@ -74,3 +74,49 @@ def test_bad_values_name_the_key(tmp_path: Path, old: str, new: str, message: st
 def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"config\.toml: not valid TOML"):
         load_settings(_project(tmp_path, "[socialmart\n"))
+
+
+def test_warehouse_defaults_to_duckdb(tmp_path: Path) -> None:
+    settings = load_settings(_project(tmp_path, BASE))
+    assert (settings.warehouse, settings.on_postgres, settings.postgres) == ("duckdb", False, None)
+
+
+def test_postgres_connection_comes_from_secrets(tmp_path: Path) -> None:
+    project = _project(tmp_path, BASE.replace("[socialmart]\n", '[socialmart]\nwarehouse = "postgres"\n', 1))
+    (project / ".dlt" / "secrets.toml").write_text(
+        '[socialmart]\npostgres_dsn = "postgresql://sm%40x:p%40ss@db.example.com:6543/warehouse"\n'
+    )
+    settings = load_settings(project)
+    assert settings.on_postgres
+    pg = settings.postgres
+    assert (pg.host, pg.port, pg.user, pg.password, pg.dbname) == ("db.example.com", 6543, "sm@x", "p@ss", "warehouse")
+    assert pg.dsn == "postgresql://sm%40x:p%40ss@db.example.com:6543/warehouse"
+    assert "p@ss" not in str(pg) and "p@ss" not in repr(settings)
+
+
+def test_environment_switches_to_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCIALMART__WAREHOUSE", "postgres")
+    monkeypatch.setenv("SOCIALMART__POSTGRES_DSN", "postgresql://postgres@127.0.0.1/socialmart")
+    settings = load_settings(_project(tmp_path, BASE))
+    assert settings.on_postgres and settings.postgres.port == 5432 and settings.postgres.password == ""
+
+
+@pytest.mark.parametrize(
+    ("warehouse", "dsn", "message"),
+    [
+        ("sqlite", None, "use one of duckdb, postgres"),
+        ("postgres", None, r"needs the connection: set postgres_dsn under \[socialmart\] in \.dlt/secrets\.toml"),
+        ("postgres", "mysql://u:topsecret@h/db", "is not a PostgreSQL URL"),
+        ("postgres", "postgresql://u:topsecret@h", "is not a PostgreSQL URL with a user, host and database"),
+        ("postgres", "postgresql://u:topsecret@h:port/db", "the port is not a number"),
+    ],
+)
+def test_bad_warehouse_settings_say_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warehouse: str, dsn: str | None, message: str
+) -> None:
+    monkeypatch.setenv("SOCIALMART__WAREHOUSE", warehouse)
+    if dsn:
+        monkeypatch.setenv("SOCIALMART__POSTGRES_DSN", dsn)
+    with pytest.raises(ConfigError, match=message) as error:
+        load_settings(_project(tmp_path, BASE))
+    assert "topsecret" not in str(error.value)

@@ -48,3 +48,18 @@ def test_cli_lists_every_source(warehouse: Path) -> None:
     lines = {line.split()[0]: line for line in result.output.splitlines()[2:]}
     assert set(lines) >= {"meta_ads", "instagram", "facebook_pages", "shopify"}
     assert "never" in lines["meta_ads"] and "2" in lines["shopify"].split()[-1]
+
+
+def test_cli_names_an_unreachable_postgres_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("SOCIALMART__WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("SOCIALMART__WAREHOUSE", "postgres")
+    monkeypatch.setenv("SOCIALMART__POSTGRES_DSN", f"postgresql://loader:pw-secret@127.0.0.1:{port}/socialmart")
+    result = CliRunner().invoke(main, ["sources"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"cannot read the load history from postgresql://loader@127.0.0.1:{port}/socialmart" in result.output
+    assert "postgres_dsn" in result.output and "pw-secret" not in result.output

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from socialmart import warehouse
+from socialmart.config import parse_postgres_dsn
 
 
 def _make_db(path: Path, value: int) -> None:
@@ -87,3 +88,34 @@ def test_run_lock_rejects_a_second_run(tmp_path: Path) -> None:
         holder.join(10)
     with warehouse.run_lock(tmp_path):
         pass
+
+
+def test_build_target_is_a_duckdb_file_or_a_postgres_database(tmp_path: Path) -> None:
+    duck = warehouse.BuildTarget(duckdb_file=tmp_path / "socialmart.duckdb")
+    assert duck.dbt_target == "duckdb"
+    assert duck.dbt_env() == {"SOCIALMART_DUCKDB_PATH": str(tmp_path / "socialmart.duckdb")}
+
+    connection = parse_postgres_dsn("postgresql://loader:s3cret@db.internal:6543/socialmart")
+    pg = warehouse.BuildTarget(postgres=connection)
+    assert pg.dbt_target == "postgres"
+    assert pg.dbt_env() == {
+        "PGTZ": "UTC",
+        "SOCIALMART_PG_HOST": "db.internal",
+        "SOCIALMART_PG_PORT": "6543",
+        "SOCIALMART_PG_USER": "loader",
+        "SOCIALMART_PG_DBNAME": "socialmart",
+        "DBT_ENV_SECRET_SOCIALMART_PG_PASSWORD": "s3cret",
+    }
+    assert "s3cret" not in str(pg) and "s3cret" not in repr(pg)
+    credentials = pg.dlt_destination().config_params["credentials"]
+    assert (credentials.host, credentials.port, credentials.username, credentials.password, credentials.database) == (
+        "db.internal",
+        6543,
+        "loader",
+        "s3cret",
+        "socialmart",
+    )
+    with pytest.raises(ValueError, match="either a DuckDB file or a PostgreSQL connection"):
+        warehouse.BuildTarget()
+    with pytest.raises(ValueError, match="either a DuckDB file or a PostgreSQL connection"):
+        warehouse.BuildTarget(duckdb_file=tmp_path / "x.duckdb", postgres=connection)

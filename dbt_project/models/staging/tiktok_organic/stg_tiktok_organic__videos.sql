@@ -14,7 +14,7 @@ renamed as (
         cast(published_at as timestamp with time zone) as published_at,
         cast(caption as varchar) as caption,
         cast(share_url as varchar) as share_url,
-        cast(video_duration as double) as duration_seconds,
+        cast(video_duration as double precision) as duration_seconds,
 
         cast(video_views as bigint) as views,
         cast(reach as bigint) as reach,

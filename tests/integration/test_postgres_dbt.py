@@ -1,0 +1,98 @@
+"""The nightly flow with `warehouse = "postgres"`: the real connectors load the sandbox into PostgreSQL, and dbt
+builds and tests every model there.
+
+The run is the session's `postgres_nightly` (tests/conftest.py), shared with tests/e2e/test_postgres_marts.py, which
+holds its marts to the ground truth.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from postgres_support import PostgresRun
+
+from flows.nightly import POSTGRES_NOT_YET
+from socialmart.catalog import SOURCES
+from socialmart.cli import main
+from socialmart.config import PROJECT_DIR
+
+pytestmark = pytest.mark.postgres
+
+
+def test_every_source_loads_into_its_raw_schema(postgres_nightly: PostgresRun) -> None:
+    summary = postgres_nightly.summary
+    assert summary.source_errors == {}
+    loaded = postgres_nightly.query(
+        "select table_schema from information_schema.tables where table_name = '_dlt_loads'"
+    )
+    assert {schema for (schema,) in loaded} == {spec.dataset for spec in SOURCES} | {"raw_inputs"}
+    [(orders,)] = postgres_nightly.query("select count(*) from raw_shopify.orders")
+    assert orders == summary.rows_extracted["shopify"]["orders"] > 0
+
+
+def test_dbt_builds_and_tests_every_model(postgres_nightly: PostgresRun) -> None:
+    """Every model that is not ephemeral (per the run's manifest) is a relation in Postgres, and the tests ran."""
+    manifest = json.loads((PROJECT_DIR / "dbt_project" / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"].values()
+    models = {n["name"] for n in nodes if n["resource_type"] == "model" and n["config"]["materialized"] != "ephemeral"}
+    seeds = {n["name"] for n in nodes if n["resource_type"] == "seed"}
+    relations = postgres_nightly.query(
+        "select table_name from information_schema.tables where table_schema in ('staging', 'intermediate', 'marts')"
+    )
+    assert len(models) > 50 and {name for (name,) in relations} == models | seeds
+    assert postgres_nightly.summary.dbt["models"] == len(models)
+    assert postgres_nightly.summary.dbt["tests_passed"] > 100
+
+
+def test_money_stays_exact_numeric(postgres_nightly: PostgresRun) -> None:
+    types = dict(
+        postgres_nightly.query(
+            "select table_name || '.' || column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and column_name in ('spend', 'spend_local', 'revenue', 'revenue_local')"
+        )
+    )
+    assert len(types) >= 5 and set(types.values()) == {"numeric"}, types
+
+
+def test_missing_raw_tables_become_empty_typed_relations(postgres_nightly: PostgresRun) -> None:
+    """No export file was loaded (raw_exports does not exist): the export staging models are empty, and typed."""
+    schemas = postgres_nightly.query("select schema_name from information_schema.schemata")
+    assert ("raw_exports",) not in schemas
+    assert postgres_nightly.query("select count(*) from staging.stg_exports__meta_ads_manager") == [(0,)]
+    types = postgres_nightly.query(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'staging' and table_name = 'stg_exports__meta_ads_manager' "
+        "and column_name in ('date_day', 'spend_local', 'impressions')"
+    )
+    assert dict(types) == {"date_day": "date", "spend_local": "numeric", "impressions": "bigint"}
+
+
+def test_gate_publish_and_reports_are_reported_as_skipped(postgres_nightly: PostgresRun) -> None:
+    summary = postgres_nightly.summary
+    assert summary.gate_success is None and summary.published is None and summary.reports == []
+    assert summary.skipped == list(POSTGRES_NOT_YET)
+    assert "Gate: not run" in summary.markdown()
+    assert all(f"SKIPPED: {step}" in postgres_nightly.log for step in POSTGRES_NOT_YET)
+
+
+def test_the_password_is_never_logged(postgres_nightly: PostgresRun) -> None:
+    password = postgres_nightly.database.password
+    assert password and "loaded" in postgres_nightly.log
+    assert password not in postgres_nightly.log
+    assert password not in postgres_nightly.summary.markdown()
+    assert password not in (PROJECT_DIR / "dbt_project" / "logs" / "dbt.log").read_text(errors="replace")
+
+
+def test_sources_command_reads_the_postgres_load_history(
+    postgres_nightly: PostgresRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALMART__WAREHOUSE", "postgres")
+    monkeypatch.setenv("SOCIALMART__POSTGRES_DSN", postgres_nightly.database.dsn)
+    result = CliRunner().invoke(main, ["sources"])
+    assert result.exit_code == 0, result.output
+    assert f"Warehouse: {postgres_nightly.database}" in result.output
+    assert postgres_nightly.database.password not in result.output
+    loads = {line.split()[0]: line.split()[-1] for line in result.output.splitlines()[2:]}
+    assert loads == {spec.name: "1" for spec in SOURCES}
