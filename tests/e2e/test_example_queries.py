@@ -1,4 +1,4 @@
-"""The README's example analyst queries run on the nightly warehouse and answer with rows."""
+"""The README's example analyst queries run on the nightly warehouse, DuckDB and PostgreSQL, and answer with rows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from e2e_scenario import Scenario, query
+from postgres_support import PostgresRun
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +25,21 @@ def test_the_readme_has_five_example_queries() -> None:
     assert len(example_queries()) == 5
 
 
-@pytest.mark.parametrize("sql", example_queries(), ids=lambda sql: sql.split("from ", 1)[1].split()[0])
-def test_example_query_answers(scenario: Scenario, sql: str) -> None:
-    rows = query(scenario.first_snapshot, sql)
+def _model(sql: str) -> str:
+    return sql.split("from ", 1)[1].split()[0]
+
+
+def _assert_answers(rows: list[tuple]) -> None:
     assert rows, "the example query returned no rows"
     assert all(any(value is not None for value in row) for row in rows)
+
+
+@pytest.mark.parametrize("sql", example_queries(), ids=_model)
+def test_example_query_answers_on_duckdb(scenario: Scenario, sql: str) -> None:
+    _assert_answers(query(scenario.first_snapshot, sql))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sql", example_queries(), ids=_model)
+def test_example_query_answers_on_postgres(postgres_nightly: PostgresRun, sql: str) -> None:
+    _assert_answers(postgres_nightly.query(sql))
