@@ -64,6 +64,8 @@ GOOGLE_MATCH_TYPES = ("exact", "phrase", "broad")
 # LinkedIn, X, Snapchat, Pinterest: Campaign.index base, daily budget range (account-currency cents), geos, the
 # segments the platform's audience leans to, flight length range (days) and ad formats.
 SOCIAL_PLATFORMS = ("linkedin", "x", "snapchat", "pinterest")
+# Every ad platform of the world (the campaigns of campaigns_for_month).
+AD_PLATFORMS = ("meta", "tiktok", "google", *SOCIAL_PLATFORMS)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from sandbox import fx
 from sandbox.budgets import budgets
-from sandbox.campaigns import month_index, month_start
+from sandbox.campaigns import AD_PLATFORMS, month_index, month_start
 from sandbox.constants import KIND_TARGETS, SEGMENTS
 from sandbox.promo import INPUTS_HORIZON, promo_codes
 from sandbox.rng import rng_for
@@ -42,8 +41,25 @@ TARGET_ROWS: tuple[tuple[str, str, str], ...] = (
     ("roas", "meta", "all"),
     ("cpa", "meta", "all"),
     ("orders", "all", "all"),
+    ("sessions", "all", "all"),
+    ("sessions", "meta", "all"),
+    ("conversion_rate", "all", "all"),
+    ("engagement_rate", "instagram", "all"),
+    ("engagement_rate", "tiktok", "all"),
+    ("spend", "google", "all"),
+    ("spend", "linkedin", "all"),
+    ("revenue", "google", "all"),
+    ("followers_gained", "youtube", "all"),
+    ("followers_gained", "linkedin", "all"),
 )
-_MIN_TARGET = {"revenue": Decimal(100), "spend": Decimal(100), "roas": Decimal("0.5"), "cpa": Decimal(20)}
+_MIN_TARGET = {
+    "revenue": Decimal(100),
+    "spend": Decimal(100),
+    "roas": Decimal("0.5"),
+    "cpa": Decimal(20),
+    "engagement_rate": Decimal("0.0001"),
+    "conversion_rate": Decimal("0.0001"),
+}
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
@@ -74,29 +90,21 @@ def segment_rules_csv() -> str:
 
 
 def _true_value(truth: Truth, metric: str, channel: str, segment: str, month: str) -> Decimal:
-    """The world's final value of a target metric for a month (reporting currency for money)."""
-    getters: dict[str, Callable[[], Decimal | int | None]] = {
-        "revenue": lambda: (
-            truth.revenue(month)
-            if channel == "all" and segment == "all"
-            else truth.revenue_by_segment(month).get(segment, Decimal(0))
-            if channel == "all"
-            else truth.revenue_by_channel(month).get(channel, Decimal(0))
-        ),
-        "spend": lambda: truth.spend(channel, month),
-        "new_customers": lambda: truth.new_customers(month),
-        "orders": lambda: truth.orders(month),
-        "followers_gained": lambda: truth.followers_gained(channel, month),
-        "roas": lambda: truth.roas(month),
-        "cpa": lambda: truth.cpa(month),
-    }
-    value = getters[metric]()
-    return Decimal(0) if value is None else Decimal(value)
+    """The world's final value of a target metric for a month (reporting currency for money; 0 when undefined)."""
+    value = truth.target_actual(metric, channel, segment, month)
+    return Decimal(0) if value is None else value
+
+
+def final_truth() -> Truth:
+    """The brand's whole world, final: every ad platform and Stripe, as of TRUTH_AS_OF."""
+    return Truth(TRUTH_AS_OF, known_platforms=AD_PLATFORMS, with_stripe=True)
 
 
 def _round_target(metric: str, value: Decimal) -> Decimal:
     """Round a target the way a planner would."""
-    if metric in ("roas", "cpa"):
+    if metric in ("engagement_rate", "conversion_rate"):
+        step = Decimal("0.0001")
+    elif metric in ("roas", "cpa"):
         step = Decimal("0.01")
     elif metric in ("revenue", "spend"):
         step = Decimal(100) if value >= 10_000 else Decimal(10)
@@ -114,7 +122,7 @@ def _fmt(value: Decimal) -> str:
 
 def target_rows(truth: Truth | None = None) -> list[list[str]]:
     """targets.csv rows (month, metric, channel, segment, target) for every month EPOCH..INPUTS_HORIZON."""
-    truth = truth or Truth(TRUTH_AS_OF)
+    truth = truth or final_truth()
     rows = []
     for m in range(month_index(INPUTS_HORIZON) + 1):
         month = month_start(m).strftime("%Y-%m")

@@ -135,6 +135,11 @@ def _month(month: str | date | None) -> str | None:
     return month_key(month)
 
 
+def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """numerator / denominator as a Decimal; None when the denominator is 0."""
+    return None if not denominator else Decimal(numerator) / Decimal(denominator)
+
+
 def _in(d: date, month: str | None) -> bool:
     """Whether a date falls in the month (None = any)."""
     return month is None or month_key(d) == month
@@ -852,6 +857,65 @@ class Truth:
         platforms = ORGANIC_PLATFORMS if platform is None else (platform,)
         return [post for p in platforms for post in self._posts[p]]
 
+    # ---- budgets ------------------------------------------------------------------------------------------
+    def budget(self, channel: str, month: str | date) -> Decimal | None:
+        """The ad budget of inputs/budgets.csv (sandbox.budgets) for a channel ('all' = every channel) and month, in
+        the reporting currency: converted at the rate of the month's first day, rounded half away from zero to the
+        cent. None when the file has no such row."""
+        m = _month(month)
+        row = final_budgets().get((m, channel))
+        if row is None:
+            return None
+        first_day = date(int(m[:4]), int(m[5:]), 1)
+        return fx.convert(row.amount, row.currency, first_day, self.currency)
+
+    def ad_spend_to_date(self, channel: str, month: str | date) -> Decimal:
+        """Ad spend (reporting currency, per row as in spend()) of a channel's platforms ('all' = every platform)
+        on the month's account-tz days before as_of: the whole month once it is closed."""
+        return sum(
+            (s for r, s, _ in self._spend_rows(month) if channel == "all" or r.campaign.platform == channel), _ZERO
+        )
+
+    # ---- targets ------------------------------------------------------------------------------------------
+    # The actual of a target row (rpt_monthly_targets): store metrics on the order / refund date, ad metrics on the
+    # account-tz day, organic metrics by publish date (followers by day), sessions on the GA4 date.
+    def target_actual(self, metric: str, channel: str, segment: str, month: str | date) -> Decimal | None:
+        """The month's actual of a targets.csv row (channel / segment 'all' = total; only revenue, orders and
+        new_customers have segments); ratios from summed parts, None where the denominator is 0."""
+        m = _month(month)
+        if segment != "all" and metric not in ("revenue", "orders", "new_customers"):
+            raise ValueError(f"{metric} has no segments")
+        if segment != "all":
+            cells = [v for (month_, seg), v in self.segment_months().items() if month_ == m and seg == segment]
+            cell = cells[0] if cells else None
+            parts = {"revenue": cell.revenue if cell else _ZERO, "orders": cell.orders if cell else 0,
+                     "new_customers": cell.new_customers if cell else 0}  # fmt: skip
+            return Decimal(parts[metric])
+        spend = self.ad_spend_to_date(channel, m)
+        revenue = self.revenue(m) if channel == "all" else self.revenue_by_channel(m).get(channel, _ZERO)
+        orders = self.orders(m) if channel == "all" else self.attributed_orders(channel, m)
+        sessions = self.sessions(m) if channel == "all" else self.sessions_by_channel(m).get(channel, 0)
+        values: dict[str, Callable[[], Decimal | int | None]] = {
+            "revenue": lambda: revenue,
+            "orders": lambda: orders,
+            "new_customers": lambda: self.new_customers(m),
+            "spend": lambda: spend,
+            "roas": lambda: _ratio(revenue, spend),
+            "cpa": lambda: _ratio(spend, orders),
+            "sessions": lambda: sessions,
+            "conversion_rate": lambda: _ratio(orders, sessions),
+            "followers_gained": lambda: self.followers_gained(channel, m),
+            "engagement_rate": lambda: _ratio(self.engagements(channel, m), self._engagement_denominator(channel, m)),
+        }
+        value = values[metric]()
+        return None if value is None else Decimal(value)
+
+    def _engagement_denominator(self, platform: str, month: str) -> int:
+        """Summed engagement-rate denominators (reach, else impressions) of the posts published in the month."""
+        return sum(
+            p.engagement_denominator or 0 for p in self.posts(platform) if _in(self._local_date(p.published_at), month)
+        )
+
 
 @dataclass(frozen=True)
 class PostFact:
@@ -898,22 +962,3 @@ class PostFact:
         """engagements / engagement_denominator; None when either is None or the denominator is 0."""
         engagements, denominator = self.engagements, self.engagement_denominator
         return None if engagements is None or not denominator else engagements / denominator
-
-    # ---- budgets ------------------------------------------------------------------------------------------
-    def budget(self, channel: str, month: str | date) -> Decimal | None:
-        """The ad budget of inputs/budgets.csv (sandbox.budgets) for a channel ('all' = every channel) and month, in
-        the reporting currency: converted at the rate of the month's first day, rounded half away from zero to the
-        cent. None when the file has no such row."""
-        m = _month(month)
-        row = final_budgets().get((m, channel))
-        if row is None:
-            return None
-        first_day = date(int(m[:4]), int(m[5:]), 1)
-        return fx.convert(row.amount, row.currency, first_day, self.currency)
-
-    def ad_spend_to_date(self, channel: str, month: str | date) -> Decimal:
-        """Ad spend (reporting currency, per row as in spend()) of a channel's platforms ('all' = every platform)
-        on the month's account-tz days before as_of: the whole month once it is closed."""
-        return sum(
-            (s for r, s, _ in self._spend_rows(month) if channel == "all" or r.campaign.platform == channel), _ZERO
-        )

@@ -10,8 +10,10 @@ TARGETS_FILE = "targets.csv"
 FX_RATES_FILE = "fx_rates.csv"
 PROMO_CODES_FILE = "promo_codes.csv"
 BUDGETS_FILE = "budgets.csv"
-# Input files that may be left out (then they load as empty tables): no budgets means no pacing rows.
-MAY_BE_ABSENT = (BUDGETS_FILE,)
+SEGMENT_RULES_FILE = "segment_rules.csv"
+# Input files that may be left out (then they load as empty tables): no budgets means no pacing rows, no segment
+# rules means segments come from campaign names only.
+MAY_BE_ABSENT = (BUDGETS_FILE, SEGMENT_RULES_FILE)
 
 TARGETS_COLUMNS = ("month", "metric", "channel", "segment", "target")
 FX_RATES_COLUMNS = ("rate_date", "base_currency", "quote_currency", "rate")
@@ -67,7 +69,6 @@ CURRENCY_CODES = frozenset(
 )
 FIX_VALUE = "fix the value or delete the row"
 
-SEGMENT_RULES_FILE = "segment_rules.csv"
 SEGMENT_RULE_COLUMNS = ("applies_to", "field", "operator", "value", "segment")
 # The fields a segment rule can test, per kind of rule (the dbt macro first_segment_rule knows the same names).
 SEGMENT_RULE_FIELDS = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from e2e_scenario import NEXT_DATE, RUN_DATE, Scenario, snapshot
 
@@ -11,7 +9,7 @@ from flows.nightly import nightly
 
 
 @pytest.fixture(scope="session")
-def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     root = tmp_path_factory.mktemp("nightly")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
@@ -21,4 +19,5 @@ def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
         first_snapshot = snapshot(published, root / "after-first.duckdb")
         second = nightly(run_date=NEXT_DATE, sandbox=True)
         second_snapshot = snapshot(published, root / "after-second.duckdb")
-        yield Scenario(root, first, first_snapshot, second, second_snapshot)
+    # The settings are restored before the other modules of the session run (the fixture lives for the session).
+    return Scenario(root, first, first_snapshot, second, second_snapshot)

@@ -1,8 +1,9 @@
 {#-
-    Integrity: ad spend is conserved from staging to the marts.
+    Integrity: ad spend and delivery are conserved from staging to the marts.
     - per currency, the platforms' conformed models (one per staging model, macro ad_performance_models) sum to
       fct_ad_performance_daily spend_local, with as many rows;
-    - spend in the reporting currency: fct_ad_performance_daily = fct_campaign_performance_daily = fct_channel_daily.
+    - spend in the reporting currency, impressions and clicks: fct_ad_performance_daily =
+      fct_campaign_performance_daily = fct_channel_daily, and impressions and clicks equal the conformed models'.
     Returns one row per failed check.
 -#}
 with
@@ -48,6 +49,37 @@ reporting_totals as (
 
 ),
 
+delivery_totals as (
+
+    {%- set models = {
+        'staging': '(' ~ union_models(ad_performance_models(), 'impressions, clicks') ~ ') as ad_staging',
+        'ad_mart': ref('fct_ad_performance_daily'),
+        'campaign_mart': ref('fct_campaign_performance_daily'),
+        'channel_mart': ref('fct_channel_daily'),
+    } %}
+    {% for name, relation in models.items() %}
+    select
+        '{{ name }}' as layer,
+        cast(coalesce(sum(impressions), 0) as bigint) as impressions,
+        cast(coalesce(sum(clicks), 0) as bigint) as clicks
+    from {{ relation }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+delivery_checks as (
+
+    select
+        {{ dbt.concat(["'impressions/clicks '", "layer"]) }} as check_name,
+        cast(staging.impressions as double precision) as expected,
+        cast(layer_totals.impressions as double precision) as actual
+    from delivery_totals as layer_totals
+    cross join (select impressions, clicks from delivery_totals where layer = 'staging') as staging
+    where layer_totals.impressions <> staging.impressions or layer_totals.clicks <> staging.clicks
+
+),
+
 reporting_checks as (
 
     select 'spend fct_campaign_performance_daily' as check_name,
@@ -67,3 +99,5 @@ reporting_checks as (
 select * from local_checks
 union all
 select * from reporting_checks
+union all
+select * from delivery_checks

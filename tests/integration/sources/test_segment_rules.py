@@ -89,8 +89,10 @@ def test_every_bad_rule_is_reported_with_file_line_field_and_fix(tmp_path: Path)
     assert len(raised.value.problems) == len(expected)
 
 
-def test_a_missing_rules_file_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_missing_rules_file_means_no_rules(tmp_path: Path) -> None:
+    """The file is optional: without it segments come from campaign names alone (an empty rules table)."""
     inputs = _inputs(tmp_path / "inputs", RULES)
     (inputs / "segment_rules.csv").unlink()
-    with pytest.raises(InputFileError, match=r"inputs/segment_rules.csv: file not found .* create it with the header "):
-        load_business_inputs(str(inputs))
+    tables = load_business_inputs(str(inputs))
+    assert tables["segment_rules"].num_rows == 0
+    assert "segment" in tables["segment_rules"].column_names

@@ -248,6 +248,7 @@ def test_gate_warns_about_money_converted_at_a_carried_forward_rate(built: Built
 def test_a_currency_without_rates_stops_the_build_naming_it(built: Built, tmp_path: Path) -> None:
     from socialmart.config import load_settings
     from socialmart.dbt import DbtBuildError, run_dbt_build
+    from socialmart.warehouse import BuildTarget
 
     warehouse = tmp_path / built.warehouse.name
     shutil.copy(built.warehouse, warehouse)
@@ -258,7 +259,9 @@ def test_a_currency_without_rates_stops_the_build_naming_it(built: Built, tmp_pa
             "_dlt_load_id, _dlt_id) values ('2025-01-01', 'google', 700, 'EUR', 'inputs/budgets.csv', 8, '1', 'b8')"
         )
     with pytest.raises(DbtBuildError) as raised:
-        run_dbt_build(load_settings(), warehouse, date.fromisoformat(RUN_DATE), log=lambda _: None)
+        run_dbt_build(
+            load_settings(), BuildTarget(duckdb_file=warehouse), date.fromisoformat(RUN_DATE), log=lambda _: None
+        )
     message = str(raised.value)
     assert (
         "No FX rate into USD for ARS in int_ad_performance_unioned (platform meta, account_id 1009): 2 amount(s) "

@@ -21,7 +21,7 @@ INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 
 @pytest.fixture(scope="module")
 def final_truth() -> Truth:
-    return Truth(inputs.TRUTH_AS_OF)
+    return inputs.final_truth()
 
 
 @pytest.fixture(scope="module")
