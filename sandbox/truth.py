@@ -886,24 +886,29 @@ class Truth:
         if segment != "all" and metric not in ("revenue", "orders", "new_customers"):
             raise ValueError(f"{metric} has no segments")
         if segment != "all":
-            cells = [v for (month_, seg), v in self.segment_months().items() if month_ == m and seg == segment]
-            cell = cells[0] if cells else None
-            parts = {"revenue": cell.revenue if cell else _ZERO, "orders": cell.orders if cell else 0,
-                     "new_customers": cell.new_customers if cell else 0}  # fmt: skip
-            return Decimal(parts[metric])
-        spend = self.ad_spend_to_date(channel, m)
-        revenue = self.revenue(m) if channel == "all" else self.revenue_by_channel(m).get(channel, _ZERO)
-        orders = self.orders(m) if channel == "all" else self.attributed_orders(channel, m)
-        sessions = self.sessions(m) if channel == "all" else self.sessions_by_channel(m).get(channel, 0)
+            return Decimal(getattr(self.segment_months().get((m, segment), SegmentMonth()), metric))
+
+        def spend() -> Decimal:
+            return self.ad_spend_to_date(channel, m)
+
+        def revenue() -> Decimal:
+            return self.revenue(m) if channel == "all" else self.revenue_by_channel(m).get(channel, _ZERO)
+
+        def orders() -> int:
+            return self.orders(m) if channel == "all" else self.attributed_orders(channel, m)
+
+        def sessions() -> int:
+            return self.sessions(m) if channel == "all" else self.sessions_by_channel(m).get(channel, 0)
+
         values: dict[str, Callable[[], Decimal | int | None]] = {
-            "revenue": lambda: revenue,
-            "orders": lambda: orders,
+            "revenue": revenue,
+            "orders": orders,
             "new_customers": lambda: self.new_customers(m),
-            "spend": lambda: spend,
-            "roas": lambda: _ratio(revenue, spend),
-            "cpa": lambda: _ratio(spend, orders),
-            "sessions": lambda: sessions,
-            "conversion_rate": lambda: _ratio(orders, sessions),
+            "spend": spend,
+            "roas": lambda: _ratio(revenue(), spend()),
+            "cpa": lambda: _ratio(spend(), orders()),
+            "sessions": sessions,
+            "conversion_rate": lambda: _ratio(orders(), sessions()),
             "followers_gained": lambda: self.followers_gained(channel, m),
             "engagement_rate": lambda: _ratio(self.engagements(channel, m), self._engagement_denominator(channel, m)),
         }
