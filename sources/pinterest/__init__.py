@@ -35,6 +35,7 @@ from sources.common.dates import (
 )
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.errors import SourceAuthError
+from sources.common.secrets import keyed_secrets
 from sources.pinterest import settings
 from sources.pinterest.helpers import (
     USER_ACCOUNTS_SCHEMA,
@@ -118,21 +119,16 @@ def account_analytics_daily(
 
 
 def _accounts(access_tokens: Mapping[str, str], base_url: str) -> list[_Account]:
-    """One account per configured username; a clear error for an empty or malformed mapping."""
-    if not isinstance(access_tokens, Mapping) or not access_tokens:
-        raise ValueError(
-            f"{settings.SOURCE_NAME}: {settings.TOKENS_SETTING} must map each Pinterest business account's username "
-            'to its OAuth access token, e.g. {northwindthreads = "pina_..."}'
-        )
-    accounts = []
-    for username, token in access_tokens.items():
-        if not str(token or "").strip():
-            raise ValueError(
-                f"{settings.SOURCE_NAME}: the access token of account {username} is empty: set "
-                f"{settings.TOKENS_SETTING}.{username}"
-            )
-        accounts.append(_Account(str(username).strip(), PinterestClient(base_url, str(token).strip())))
-    return accounts
+    """One account per configured username."""
+    tokens = keyed_secrets(
+        settings.SOURCE_NAME,
+        settings.TOKENS_SETTING,
+        access_tokens,
+        keys="each Pinterest business account's username",
+        secret="OAuth access token",
+        example='{northwindthreads = "pina_..."}',
+    )
+    return [_Account(username, PinterestClient(base_url, token)) for username, token in tokens]
 
 
 @dlt.source(name="pinterest", section="pinterest", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)

@@ -24,6 +24,7 @@ from dlt.extract.resource import DltResource
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import DEFAULT_REPORTING_TIMEZONE, parse_date, resolve_cutoff, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.secrets import keyed_secrets
 from sources.stripe import settings
 from sources.stripe.helpers import (
     BALANCE_TRANSACTIONS_SCHEMA,
@@ -95,21 +96,16 @@ def balance_transactions(
 
 
 def _clients(api_keys: Mapping[str, str], base_url: str) -> list[StripeClient]:
-    """One client per configured account; a clear error for an empty or malformed mapping."""
-    if not isinstance(api_keys, Mapping) or not api_keys:
-        raise ValueError(
-            f"{settings.SOURCE_NAME}: {settings.KEYS_SETTING} must map each Stripe account id (acct_...) to its "
-            'secret API key, e.g. {acct_123 = "rk_live_..."}'
-        )
-    clients = []
-    for account_id, key in api_keys.items():
-        if not str(key or "").strip():
-            raise ValueError(
-                f"{settings.SOURCE_NAME}: the API key of account {account_id} is empty: set it in "
-                f"{settings.KEYS_SETTING}"
-            )
-        clients.append(StripeClient(base_url, str(account_id).strip(), str(key).strip()))
-    return clients
+    """One client per configured account."""
+    keys = keyed_secrets(
+        settings.SOURCE_NAME,
+        settings.KEYS_SETTING,
+        api_keys,
+        keys="each Stripe account id (acct_...)",
+        secret="secret API key",
+        example='{acct_123 = "rk_live_..."}',
+    )
+    return [StripeClient(base_url, account_id, key) for account_id, key in keys]
 
 
 @dlt.source(name="stripe", section="stripe", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
