@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON := 3.11
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format bench clean
+.PHONY: install browser run test lint format bench clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3.11 -m venv $(CURDIR)/.tools || python3 -m venv $(CURDIR)/.tools
@@ -21,8 +21,22 @@ install: .venv/.synced
 run: install  ## Run the nightly pipeline (the sandbox brand when no credentials are configured)
 	$(RUN) socialmart run
 
-test: install  ## Run the whole test suite
+test: install browser  ## Run the whole test suite
 	$(RUN) pytest
+
+# Debian's Chromium prints the reports' PDFs and runs the browser tests (never a browser download of playwright's
+# own). Installed when missing and we are root; otherwise the browser tests skip with the reason, or fail where
+# SOCIALMART_REQUIRE_BROWSER is set (.ci/run).
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests and PDF reports"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+			|| echo "WARNING: apt-get could not install chromium: the browser tests will skip or fail"; \
+	else \
+		echo "WARNING: $(CHROMIUM) is missing and only root can apt-get install chromium: the browser tests will skip"; \
+	fi
 
 lint: install
 	$(RUN) ruff check .

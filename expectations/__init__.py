@@ -1,4 +1,4 @@
-"""Data-quality gate for the socialmart warehouse (Great Expectations 1.x over DuckDB or any SQL warehouse).
+"""Data-quality gate for the socialmart warehouse (Great Expectations 1.x over DuckDB or PostgreSQL).
 
 Importing this package sets ``GX_ANALYTICS_ENABLED=false`` for the process before anything imports Great
 Expectations. Great Expectations itself (about 10 s to import) is only imported when :func:`run_gate` runs.
@@ -18,8 +18,8 @@ import os
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
 
-from expectations.gate import run_gate
+from expectations.gate import GateConnectionError, run_gate
 from expectations.params import GateParams
 from expectations.results import CheckResult, GateResult
 
-__all__ = ["CheckResult", "GateParams", "GateResult", "run_gate"]
+__all__ = ["CheckResult", "GateConnectionError", "GateParams", "GateResult", "run_gate"]

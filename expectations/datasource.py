@@ -14,6 +14,10 @@ regular fluent ``SQLDatasource`` (the documented way to add a datasource type is
 ``type``) whose execution engine keeps one connection open for the whole validation, the same treatment GX gives
 sqlite. Everything else (query assets, metrics, SQL pushdown, Data Docs) is stock GX, and a Postgres warehouse
 uses the stock ``add_postgres`` datasource.
+
+On Postgres the password stays out of everything GX keeps or shows: the connection string GX stores names it as
+the config variable ``${SOCIALMART_GATE_POSTGRES_PASSWORD}``, which GX substitutes only when it creates the engine,
+from the context's runtime environment (:func:`config_variables`), never from the process environment.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from great_expectations.datasource.fluent import SQLDatasource
@@ -30,7 +35,13 @@ from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 if TYPE_CHECKING:
     from great_expectations.data_context import AbstractDataContext
 
+    from socialmart.config import PostgresConnection
+    from socialmart.warehouse import BuildTarget
+
 DUCKDB_DATASOURCE_TYPE = "socialmart_duckdb"
+POSTGRES_PASSWORD_VARIABLE = "SOCIALMART_GATE_POSTGRES_PASSWORD"
+# Sessions in UTC (as dbt's, see BuildTarget.dbt_env) and read-only: the gate only reads.
+POSTGRES_OPTIONS = "-c TimeZone=UTC -c default_transaction_read_only=on"
 
 
 class PersistentConnectionExecutionEngine(SqlAlchemyExecutionEngine):
@@ -87,6 +98,32 @@ def add_duckdb_datasource(context: AbstractDataContext, name: str, path: Path, r
     """Add a datasource for a DuckDB file to the context (read-only by default)."""
     factory = getattr(context.data_sources, f"add_{DUCKDB_DATASOURCE_TYPE}")
     return factory(name=name, connection_string=duckdb_url(path), kwargs={"connect_args": {"read_only": read_only}})
+
+
+def postgres_url(database: PostgresConnection) -> str:
+    """The SQLAlchemy URL of a Postgres database with the password as a GX config variable, not its value."""
+    return (
+        f"postgresql+psycopg2://{quote(database.user, safe='')}:${{{POSTGRES_PASSWORD_VARIABLE}}}"
+        f"@{database.host}:{database.port}/{quote(database.dbname, safe='')}"
+    )
+
+
+def config_variables(target: BuildTarget) -> dict[str, str]:
+    """The secret config variables the target's connection string refers to (give them to the GX context)."""
+    if target.postgres is None:
+        return {}
+    return {POSTGRES_PASSWORD_VARIABLE: quote(target.postgres.password, safe="")}
+
+
+def add_warehouse_datasource(context: AbstractDataContext, name: str, target: BuildTarget) -> SQLDatasource:
+    """Add a read-only datasource for the build target: the DuckDB build file, or the Postgres database (whose
+    password the context must have from :func:`config_variables`)."""
+    if target.postgres is None:
+        return add_duckdb_datasource(context, name, target.duckdb_file, read_only=True)
+    connect_args = {"options": POSTGRES_OPTIONS, "connect_timeout": 10, "application_name": "socialmart gate"}
+    return context.data_sources.add_postgres(
+        name=name, connection_string=postgres_url(target.postgres), kwargs={"connect_args": connect_args}
+    )
 
 
 def list_tables(datasource: SQLDatasource) -> tuple[set[str], set[str]]:

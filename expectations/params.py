@@ -1,4 +1,4 @@
-"""Parameters of the data-quality gate: the run date, freshness limits and tolerances."""
+"""Parameters of the data-quality gate: the run date, freshness limits, volume band and tolerances."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ class GateParams:
             instagram and facebook_pages.
         fx_max_carry_forward_days: Money converted at an FX rate carried forward more days than this (from the
             last earlier rate) is reported by a warning naming currency and days; 0 reports every such day.
+        volume_min_ratio: The volume warning's band: a source's newest data day must have at least this many times
+            the median rows per day of the window before it...
+        volume_max_ratio: ... and at most this many times.
+        volume_window_days: The days before a source's newest data day whose row counts give its median.
+        volume_min_history_days: A source with fewer days with rows in that window is not judged (too new).
     """
 
     run_date: date
@@ -46,6 +51,10 @@ class GateParams:
     sample_rows: int = 5
     sources: tuple[str, ...] | None = None
     fx_max_carry_forward_days: int = 0
+    volume_min_ratio: float = 0.5
+    volume_max_ratio: float = 2.0
+    volume_window_days: int = 28
+    volume_min_history_days: int = 7
 
     def __post_init__(self) -> None:
         """Reject thresholds that cannot be meant."""
@@ -57,6 +66,10 @@ class GateParams:
             raise ValueError("sample_rows must not be negative")
         if self.fx_max_carry_forward_days < 0:
             raise ValueError("fx_max_carry_forward_days must not be negative")
+        if not 0 <= self.volume_min_ratio <= self.volume_max_ratio:
+            raise ValueError("volume ratios must satisfy 0 <= volume_min_ratio <= volume_max_ratio")
+        if not 1 <= self.volume_min_history_days <= self.volume_window_days:
+            raise ValueError("volume days must satisfy 1 <= volume_min_history_days <= volume_window_days")
         limits = self.freshness_days if isinstance(self.freshness_days, Mapping) else {"all": self.freshness_days}
         for source, days in {**limits, "default": self.default_freshness_days}.items():
             if days < 0:

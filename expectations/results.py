@@ -114,6 +114,18 @@ class GateResult:
         success = all(c.success for c in checks if c.severity == "error")
         return cls(success, checks, run_date, duration_s, docs_index)
 
+    def check(self, name: str) -> CheckResult:
+        """The result of the check named ``name``; KeyError when the gate ran no such check."""
+        for result in self.checks:
+            if result.name == name:
+                return result
+        raise KeyError(f"the gate ran no check named {name!r}")
+
+    @property
+    def failed(self) -> set[str]:
+        """Names of the checks that did not pass (errors, warnings and checks that could not be evaluated)."""
+        return {c.name for c in self.checks if not c.success}
+
     @property
     def errors(self) -> list[CheckResult]:
         """Failed error-level checks (these fail the gate)."""

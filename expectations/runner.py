@@ -24,9 +24,13 @@ DOCS_SITE = "socialmart_gate"
 _SEVERITY = {"error": FailureSeverity.CRITICAL, "warning": FailureSeverity.WARNING}
 
 
-def new_context(docs_dir: Path | None) -> AbstractDataContext:
-    """An ephemeral GX context without progress bars, with a Data Docs site in ``docs_dir`` when given."""
-    context = gx.get_context(mode="ephemeral")
+def new_context(docs_dir: Path | None, config_variables: dict[str, str] | None = None) -> AbstractDataContext:
+    """An ephemeral GX context without progress bars, with a Data Docs site in ``docs_dir`` when given.
+
+    ``config_variables`` are the values of the ``${NAME}`` variables in datasource settings (secrets): GX
+    substitutes them when it connects and keeps only the ``${NAME}`` form.
+    """
+    context = gx.get_context(mode="ephemeral", runtime_environment=config_variables or {})
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs_dir is not None:
         context.add_data_docs_site(

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,17 +18,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults before they are imported)
-from socialmart import warehouse
+from expectations.results import GateResult
+from socialmart import parquet_copies, postgres_publish, run_records, validation_runs, warehouse
 from socialmart.catalog import SOURCES, SourceSpec, use_sandbox
 from socialmart.config import ConfigError, Settings, load_settings
 from socialmart.warehouse import BuildTarget
 from sources.common.errors import find_source_error
 
-# What a PostgreSQL run does not do yet (issue 5): it stops after dbt and says so.
+# What a PostgreSQL run does not do yet: it stops after publishing and says so.
 POSTGRES_NOT_YET = (
-    "quality gate: Great Expectations does not run on the PostgreSQL warehouse yet; nothing was validated",
-    "publish: the marts were built in place in the database's marts schema; there is no schema swap yet",
-    "reports: the monthly target report reads the published DuckDB file; none was built",
+    "reports: the nightly reports are built from a published DuckDB warehouse only; none was built "
+    "(socialmart report monthly|pacing|weekly reads the marts schema by hand)",
 )
 
 
@@ -50,10 +50,12 @@ class RunSummary:
     gate_success: bool | None = None  # None: the gate did not run
     gate_summary: str = ""
     skipped: list[str] = field(default_factory=list)  # steps this run did not run, each with the reason
-    published: Path | None = None
+    published: Path | str | None = None  # the DuckDB file, or the schema and database on PostgreSQL
+    parquet: Path | None = None  # the folder of Parquet copies of the marts (a symlink to this run's set)
     validation_results: Path | None = None
     data_docs: Path | None = None
     reports: list[Path] = field(default_factory=list)
+    report_errors: list[str] = field(default_factory=list)  # reports due but not built, each with the reason
     seconds: dict[str, float] = field(default_factory=dict)
 
     def markdown(self) -> str:
@@ -78,20 +80,27 @@ class RunSummary:
         lines += [f"Skipped: {step}" for step in self.skipped]
         if self.gate_summary:
             lines += ["", "```", self.gate_summary, "```"]
+        if self.data_docs:
+            lines += ["", f"Data Docs: `{self.data_docs}`"]
         if self.published:
             lines += ["", f"Published: `{self.published}`"]
+        if self.parquet:
+            lines += [f"Parquet copies: `{self.parquet}`"]
         lines += [f"Report: `{path}`" for path in self.reports]
+        lines += [f"Report NOT built: {error}" for error in self.report_errors]
         return "\n".join(lines)
 
 
 class _Stopwatch:
-    """Adds the wall time of each `with stopwatch("stage"):` block to the summary."""
+    """Adds the wall time of each `with stopwatch("stage"):` block to the summary; `last` is the latest stage begun."""
 
     def __init__(self, seconds: dict[str, float]) -> None:
         self.seconds = seconds
+        self.last: str | None = None
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
+        self.last = stage
         started = time.perf_counter()
         try:
             yield
@@ -148,13 +157,18 @@ def load_business_inputs(settings: Settings, target: BuildTarget, pipelines_dir:
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def load_exports(exports_dir: Path, target: BuildTarget, pipelines_dir: Path) -> tuple[dict[str, int], list[str]]:
-    """Load the export files of `exports_dir` into raw_exports; return rows per table and the rejected files."""
+def load_exports(
+    exports_dir: Path, target: BuildTarget, pipelines_dir: Path, pii_salt: str | None
+) -> tuple[dict[str, int], list[str]]:
+    """Load the export files of `exports_dir` into raw_exports; return rows per table and the rejected files.
+
+    Export files are always real customer data: a Shopify orders export needs the configured `pii_salt` (None:
+    that file is rejected with the fix), never the sandbox's."""
     import dlt
 
     from sources.exports import exports_source, read_exports
 
-    batch = read_exports(exports_dir)
+    batch = read_exports(exports_dir, pii_salt=pii_salt)
     for error in batch.errors:
         print(f"exports: REJECTED {error}")
     pipeline = dlt.pipeline(
@@ -182,36 +196,64 @@ def transform(settings: Settings, target: BuildTarget, run_date: date) -> dict[s
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def validate(settings: Settings, build: Path, run_date: date, run_id: str, sources: tuple[str, ...]):
-    """Run the Great Expectations gate over the build (raw checks for the run's `sources`); store results as JSON
-    and Data Docs."""
+def validate(settings: Settings, target: BuildTarget, run_date: date, run_id: str, sources: tuple[str, ...]):
+    """Run the Great Expectations gate over the build target (raw checks for the run's `sources`); store the results
+    as JSON and a Data Docs site in the run's own validation folder (socialmart/validation_runs.py)."""
     from expectations.gate import GateParams, run_gate
 
-    docs_dir = settings.validation_dir / "docs"
+    run_dir = validation_runs.run_folder(settings.validation_dir, run_id)
     params = GateParams(
         run_date=run_date,
         freshness_days=settings.freshness_days,
         sources=sources,
         fx_max_carry_forward_days=settings.fx_max_carry_forward_days,
+        volume_min_ratio=settings.gate.volume_min_ratio,
+        volume_max_ratio=settings.gate.volume_max_ratio,
+        volume_window_days=settings.gate.volume_window_days,
+        volume_min_history_days=settings.gate.volume_min_history_days,
     )
-    result = run_gate(build, params, docs_dir)
-    settings.validation_dir.mkdir(parents=True, exist_ok=True)
-    results_path = settings.validation_dir / f"gate-{run_id}.json"
+    result = run_gate(target, params, run_dir / "docs")
+    results_path = run_dir / "gate.json"
     results_path.write_text(json.dumps(result.to_records(), indent=2, default=str))
-    (settings.validation_dir / "latest.json").write_text(results_path.read_text())
-    return result, results_path, docs_dir
+    validation_runs.point_latest(settings.validation_dir, run_id)
+    validation_runs.prune(settings.validation_dir, keep=settings.validation_runs_kept)
+    return result, results_path, result.docs_index
 
 
 @task(timeout_seconds=600, cache_policy=NO_CACHE)
-def build_reports(settings: Settings, run_date: date, gate_records: list[dict], published: Path) -> list[Path]:
-    """Build the monthly target report for the last closed month from the published warehouse."""
-    from reports.monthly_targets import build_monthly_target_report
+def publish_postgres(settings: Settings, run_id: str) -> str:
+    """Swap the validated marts__build schema in as marts and grant the read-only role; return what was published."""
+    result = postgres_publish.publish(settings.postgres, run_id, settings.postgres_reader_password)
+    login = "can log in" if result.reader_can_log_in else "is NOLOGIN (grant it to BI users)"
+    print(f"Published schema {postgres_publish.PUBLISHED_SCHEMA}; role {postgres_publish.READER_ROLE} {login}")
+    for schema in result.left_behind:
+        print(f"{schema} (the replaced marts) is still read by a session, so it stays until the next run drops it")
+    return f"schema {postgres_publish.PUBLISHED_SCHEMA} of {settings.postgres}"
 
-    last_closed = (run_date.replace(day=1) - timedelta(days=1)).replace(day=1)
-    files = build_monthly_target_report(
-        published, last_closed, settings.reports_dir, gate_records, currency=settings.reporting_currency
-    )
-    return [files.html, files.csv]
+
+@task(timeout_seconds=1200, cache_policy=NO_CACHE)
+def build_reports(
+    settings: Settings, run_date: date, gate_records: list[dict], published: Path
+) -> tuple[list[Path], list[str]]:
+    """Build the reports due on `run_date` (reports/schedule.py) from the published warehouse; return each built
+    report's HTML path and, for each report that could not be built, why (the others are still built)."""
+    from reports.errors import ReportError
+    from reports.options import ReportOptions
+    from reports.schedule import build_report, due_reports
+
+    options = ReportOptions.from_settings(settings)
+    built: list[Path] = []
+    errors: list[str] = []
+    for request in due_reports(run_date, settings.reports_dir):
+        try:
+            files = build_report(request, published, settings.reports_dir, gate_records, options)
+        except ReportError as exc:
+            errors.append(f"{request.describe()}: {exc}")
+            print(f"REPORT NOT BUILT: {request.describe()}: {exc}")
+            continue
+        built.append(files.html)
+        print(f"Report: {files.html} ({files.pdf_note or 'with PDF'})")
+    return built, errors
 
 
 def _start_sandbox(stack: ExitStack, run_date: date) -> str:
@@ -260,6 +302,9 @@ def nightly(
     specs = _selected_specs(sources)
     run_date = run_date or _default_run_date(settings)
     use_sb = use_sandbox(settings) if sandbox is None else sandbox
+    started_at = datetime.now(UTC)
+    if any(spec.reads_customers and (use_sb or spec.is_configured()) for spec in specs):
+        settings.customer_salt(sandbox=use_sb)  # a live run without [socialmart] pii_salt stops here, before loading
     run_id = f"{run_date:%Y%m%d}-{datetime.now():%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = RunSummary(run_id=run_id, run_date=run_date, sandbox=use_sb)
     stage = _Stopwatch(summary.seconds)
@@ -270,9 +315,11 @@ def nightly(
         sandbox_url = _start_sandbox(stack, run_date) if use_sb and specs else None
         if settings.on_postgres:
             build, target = None, BuildTarget(postgres=settings.postgres)
+            postgres_publish.prepare_build(settings.postgres)
         else:
             build = warehouse.start_build(published, settings.build_dir, run_id)
             target = BuildTarget(duckdb_file=build)
+        gate = None
         try:
             loaded: list[str] = []  # the sources this run is expected to load: the gate judges exactly these
             with stage("load"):
@@ -291,35 +338,122 @@ def nightly(
                         print(f"{spec.name}: FAILED: {error}")
                 if sources is not None and "exports" in sources:
                     loaded.append("exports")
-                    rows, rejected = load_exports(Path(exports_dir), target, pipelines_dir)
+                    rows, rejected = load_exports(Path(exports_dir), target, pipelines_dir, settings.pii_salt)
                     summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
                     if rejected:
                         summary.source_errors["exports"] = f"{len(rejected)} file(s) rejected: " + "; ".join(rejected)
                 summary.rows_extracted["business_inputs"] = load_business_inputs(settings, target, pipelines_dir)
             with stage("dbt"):
                 summary.dbt = transform(settings, target, run_date)
-            if settings.on_postgres:
-                return _finish(summary, skipped=POSTGRES_NOT_YET)
             with stage("gate"):
                 gate, summary.validation_results, summary.data_docs = validate(
-                    settings, build, run_date, run_id, tuple(loaded)
+                    settings, target, run_date, run_id, tuple(loaded)
                 )
             summary.gate_success, summary.gate_summary = gate.success, gate.summary()
             if not gate.success:
+                kept = f" The rejected marts are in schema {target.marts_schema}." if settings.on_postgres else ""
                 raise PipelineError(
-                    "The quality gate failed, so nothing was published and no report was built.\n"
+                    f"The quality gate failed, so nothing was published and no report was built.{kept}\n"
                     f"{gate.summary()}\nResults: {summary.validation_results}"
                 )
+            if settings.on_postgres:
+                with stage("publish"):
+                    run_records.write_run_records(target, _run_record(summary, started_at, gate, True), gate.checks)
+                    summary.published = publish_postgres(settings, run_id)
+                return _finish(summary, skipped=POSTGRES_NOT_YET)
+            with stage("parquet"):
+                parquet_copies.write_set(build, settings.warehouse_dir, run_id)
             with stage("publish"):
+                record = _run_record(summary, started_at, gate, is_published=True)
+                run_records.write_run_records(target, record, gate.checks)
                 warehouse.publish(build, published)
-            summary.published = published
+                summary.published = published
+                summary.parquet = parquet_copies.publish_set(settings.warehouse_dir, run_id)
+        except Exception as exc:
+            if summary.published is None:  # the published marts stay as they were
+                _record_failed_run(settings, target, published, summary, started_at, gate, stage.last, exc)
+            raise
         finally:
             if build is not None:
                 warehouse.discard(build)
     with stage("report"):
-        failed_checks = [r for r in gate.to_records() if not r.get("success")]
-        summary.reports = build_reports(settings, run_date, failed_checks, published)
+        summary.reports, summary.report_errors = build_reports(settings, run_date, gate.to_records(), published)
     return _finish(summary)
+
+
+def _run_record(
+    summary: RunSummary,
+    started_at: datetime,
+    gate: GateResult | None,
+    is_published: bool,
+    failed_step: str | None = None,
+    error: str | None = None,
+) -> run_records.PipelineRun:
+    """The run's row of ops.pipeline_runs. A published run whose sources partly failed is a failed `load`."""
+    if failed_step is None and summary.source_errors:
+        failed_step, error = "load", _sources_failed_message(summary, is_published)
+    finished_at = datetime.now(UTC)
+    return run_records.PipelineRun(
+        run_id=summary.run_id,
+        run_date=summary.run_date,
+        started_at=started_at,
+        finished_at=finished_at,
+        status="failed" if failed_step else "success",
+        failed_step=failed_step,
+        error_message=error,
+        is_sandbox=summary.sandbox,
+        sources_loaded=len(summary.rows_extracted.keys() - summary.source_errors.keys()),
+        sources_failed=len(summary.source_errors),
+        failed_sources=", ".join(summary.source_errors) or None,
+        rows_loaded=sum(sum(tables.values()) for tables in summary.rows_extracted.values()),
+        dbt_models=summary.dbt.get("models"),
+        dbt_tests_passed=summary.dbt.get("tests_passed"),
+        dbt_tests_warned=summary.dbt.get("tests_warned"),
+        gate_checks=len(gate.checks) if gate else None,
+        gate_errors=len(gate.errors) if gate else None,
+        gate_warnings=len(gate.warnings) if gate else None,
+        is_published=is_published,
+        load_seconds=summary.seconds.get("load"),
+        dbt_seconds=summary.seconds.get("dbt"),
+        gate_seconds=summary.seconds.get("gate"),
+        parquet_seconds=summary.seconds.get("parquet"),
+        total_seconds=round((finished_at - started_at).total_seconds(), 3),
+    )
+
+
+def _record_failed_run(
+    settings: Settings,
+    target: BuildTarget,
+    published: Path,
+    summary: RunSummary,
+    started_at: datetime,
+    gate: GateResult | None,
+    step: str | None,
+    error: Exception,
+) -> None:
+    """Store a failed run in the published warehouse's ops tables, its marts untouched (on PostgreSQL the ops schema
+    is written in place, outside the swapped marts); a failure to record is printed and never hides the run's own
+    error."""
+    message = str(error) if isinstance(error, PipelineError) else f"{type(error).__name__}: {error}"
+    record = _run_record(summary, started_at, gate, is_published=False, failed_step=step, error=message)
+    checks = gate.checks if gate else []
+    try:
+        if target.postgres is not None:
+            run_records.write_run_records(target, record, checks)
+        else:
+            parquet_copies.discard_set(settings.warehouse_dir, summary.run_id)
+            run_records.publish_failed_run(published, settings.build_dir, record, checks)
+    except Exception as exc:
+        print(f"WARNING: the failed run was not recorded in {published}: {type(exc).__name__}: {exc}")
+
+
+def _sources_failed_message(summary: RunSummary, published: bool) -> str:
+    names = ", ".join(summary.source_errors)
+    return (
+        f"{'Published' if published else 'Built'}, but these sources failed to load: {names}. "
+        "Their data is as of the previous run.\n"
+        + "\n".join(f"  {name}: {error}" for name, error in summary.source_errors.items())
+    )
 
 
 def _finish(summary: RunSummary, skipped: tuple[str, ...] = ()) -> RunSummary:
@@ -329,11 +463,11 @@ def _finish(summary: RunSummary, skipped: tuple[str, ...] = ()) -> RunSummary:
     summary.skipped.extend(skipped)
     create_markdown_artifact(summary.markdown(), key="nightly-run-summary", description="socialmart nightly run")
     if summary.source_errors:
-        names = ", ".join(summary.source_errors)
-        done = "Published" if summary.published else "Built"
+        raise PipelineError(_sources_failed_message(summary, summary.published is not None))
+    if summary.report_errors:
         raise PipelineError(
-            f"{done}, but these sources failed to load: {names}. Their data is as of the previous run.\n"
-            + "\n".join(f"  {name}: {error}" for name, error in summary.source_errors.items())
+            "Published, but these reports could not be built:\n"
+            + "\n".join(f"  {error}" for error in summary.report_errors)
         )
     return summary
 

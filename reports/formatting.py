@@ -46,14 +46,14 @@ class MetricSpec:
 METRICS: dict[str, MetricSpec] = {
     "revenue": MetricSpec("Revenue (net sales)", "money"),
     "orders": MetricSpec("Orders", "count"),
-    "new_customers": MetricSpec("New customers", "count"),
-    "spend": MetricSpec("Spend", "money"),
-    "roas": MetricSpec("ROAS", "ratio", decimals=2),
-    "cpa": MetricSpec("CPA", "money", decimals=2, lower_is_better=True),
-    "followers_gained": MetricSpec("Followers gained", "count"),
     "sessions": MetricSpec("Sessions", "count"),
-    "engagement_rate": MetricSpec("Engagement rate", "percent", decimals=2),
     "conversion_rate": MetricSpec("Conversion rate", "percent", decimals=2),
+    "new_customers": MetricSpec("New customers", "count"),
+    "followers_gained": MetricSpec("Followers gained", "count"),
+    "engagement_rate": MetricSpec("Engagement rate", "percent", decimals=2),
+    "spend": MetricSpec("Spend", "money"),
+    "cpa": MetricSpec("CPA", "money", decimals=2, lower_is_better=True),
+    "roas": MetricSpec("ROAS", "ratio", decimals=2),
 }
 
 CHANNEL_LABELS = {
@@ -64,6 +64,10 @@ CHANNEL_LABELS = {
     "tiktok": "TikTok",
     "youtube": "YouTube",
     "google": "Google",
+    "linkedin": "LinkedIn",
+    "x": "X",
+    "snapchat": "Snapchat",
+    "pinterest": "Pinterest",
     "influencer": "Influencer",
     "other": "Other",
     "unattributed": "Unattributed",
@@ -164,11 +168,19 @@ def format_metric_value(metric: str, value: float | None, currency: str) -> str:
     return format_ratio(value, spec.decimals)
 
 
+# Budget pacing statuses (fct_budget_pacing.pacing_status), styled like the target statuses.
+PACING_STYLES: dict[str, StatusStyle] = {
+    "on_pace": StatusStyle("on_pace", "On pace", "✓", OKABE_ITO["bluish_green"]),
+    "under_pacing": StatusStyle("under_pacing", "Under pacing", "▼", OKABE_ITO["sky_blue"]),
+    "over_pacing": StatusStyle("over_pacing", "Over pacing", "▲", OKABE_ITO["vermillion"]),
+}
+
+
 def status_style(status: str | None) -> StatusStyle:
-    """The style of a target status; NULL means no_data, and an unknown value is shown as-is in grey."""
+    """The style of a target or pacing status; NULL means no_data, and an unknown value is shown as-is in grey."""
     if status is None:
         return STATUS_STYLES["no_data"]
-    style = STATUS_STYLES.get(status)
+    style = STATUS_STYLES.get(status) or PACING_STYLES.get(status)
     if style is not None:
         return style
     return StatusStyle(status, status.replace("_", " ").capitalize(), "?", STATUS_STYLES["no_data"].colour)

@@ -21,13 +21,13 @@ from sandbox.campaigns import Campaign
 from sandbox.constants import EPOCH, META_ACCOUNTS, SHOPS, TIKTOK_ACCOUNT, AdAccount, Shop
 from sandbox.graph_common import money
 from sandbox.orders import Order
+from sandbox.people import Person, shop_customer
 from sandbox.world import World, build_world
 
 __all__ = [
     "META_COLUMNS",
     "SHOPIFY_COLUMNS",
     "TIKTOK_COLUMNS",
-    "customer_email",
     "export_campaign_name",
     "write_exports",
 ]
@@ -96,6 +96,26 @@ SHOPIFY_COLUMNS = (
     "Lineitem requires shipping",
     "Lineitem taxable",
     "Lineitem fulfillment status",
+    "Billing Name",
+    "Billing Street",
+    "Billing Address1",
+    "Billing Address2",
+    "Billing Company",
+    "Billing City",
+    "Billing Zip",
+    "Billing Province",
+    "Billing Country",
+    "Billing Phone",
+    "Shipping Name",
+    "Shipping Street",
+    "Shipping Address1",
+    "Shipping Address2",
+    "Shipping Company",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Province",
+    "Shipping Country",
+    "Shipping Phone",
     "Notes",
     "Cancelled at",
     "Payment Method",
@@ -107,6 +127,9 @@ SHOPIFY_COLUMNS = (
     "Risk Level",
     "Source",
     "Lineitem discount",
+    "Phone",
+    "Billing Province Name",
+    "Shipping Province Name",
 )
 TEST_ORDER_PAYMENT_METHOD = "bogus"  # Shopify's test gateway; the export has no test flag
 
@@ -114,11 +137,6 @@ TEST_ORDER_PAYMENT_METHOD = "bogus"  # Shopify's test gateway; the export has no
 def export_campaign_name(c: Campaign) -> str:
     """The campaign name as written in the exports: convention breakers get a ', v2' suffix (quoted comma)."""
     return f"{c.name}, v2" if c.naming_issue else c.name
-
-
-def customer_email(customer_id: int) -> str:
-    """The (fake) email address of a shop customer."""
-    return f"customer-{customer_id}@example.com"
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]], bom: bool) -> Path:
@@ -195,8 +213,24 @@ def _timestamp(at: datetime, shop: Shop) -> str:
     return at.astimezone(shop.tz).strftime("%Y-%m-%d %H:%M:%S %z")
 
 
+def _address_columns(prefix: str, person: Person) -> dict[str, str]:
+    """The export's "Billing ..." or "Shipping ..." columns of a person."""
+    return {
+        f"{prefix} Name": person.name,
+        f"{prefix} Street": person.street,
+        f"{prefix} Address1": person.address1,
+        f"{prefix} Address2": person.address2 or "",
+        f"{prefix} City": person.city,
+        f"{prefix} Zip": person.zip,
+        f"{prefix} Province": person.province_code or "",
+        f"{prefix} Country": person.country_code,
+        f"{prefix} Phone": person.phone,
+        f"{prefix} Province Name": person.province or "",
+    }
+
+
 def _order_rows(world: World, o: Order) -> list[list[str]]:
-    """One row per line item; order fields only on the first."""
+    """One row per line item; order fields (the customer's email, phone and addresses too) only on the first."""
     shop = o.shop
     refunded = sum(rl.subtotal_cents + rl.tax_cents for r in world.refunds(o) for rl in r.lines)
     created = _timestamp(o.created_at, shop)
@@ -214,8 +248,11 @@ def _order_rows(world: World, o: Order) -> list[list[str]]:
             "Lineitem discount": money(li.discount_cents),
         }
         if position == 0:
+            person = shop_customer(o.customer_id, shop.geo)
+            line |= _address_columns("Billing", person) | _address_columns("Shipping", person)
             line |= {
-                "Email": customer_email(o.customer_id),
+                "Email": person.email,
+                "Phone": person.phone,
                 "Financial Status": world.financial_status(o),
                 "Paid at": created,
                 "Fulfillment Status": "fulfilled",

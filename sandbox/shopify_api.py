@@ -12,6 +12,7 @@ from sandbox.credentials import SHOPIFY_API_VERSION, shopify_token
 from sandbox.faults import FaultState
 from sandbox.http_util import Response, decode_cursor, encode_cursor
 from sandbox.orders import LineItem, Order
+from sandbox.people import USER_AGENT, browser_ip, shop_customer
 from sandbox.world import World
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -396,11 +397,27 @@ class ShopifyApi:
             for r in w.refunds(o)
         ]
         shipping = _money(o.shipping_cents)
+        person = shop_customer(o.customer_id, shop.geo)
+        ip = browser_ip(s.id)
         return {
             "id": s.id,
             "name": o.name,
             "order_number": o.number,
-            "email": f"customer{o.customer_id % 1_000_000}@example.com",
+            "email": person.email,
+            "contact_email": person.email,
+            "phone": person.phone,
+            "browser_ip": ip,
+            "client_details": {
+                "accept_language": "en-US,en;q=0.9",
+                "browser_height": None,
+                "browser_ip": ip,
+                "browser_width": None,
+                "session_hash": None,
+                "user_agent": USER_AGENT,
+            },
+            "customer_locale": "en",
+            "note": None,
+            "note_attributes": [],
             "created_at": _ts(o.created_at, shop),
             "updated_at": _ts(s.updated_at, shop),
             "processed_at": _ts(o.created_at, shop),
@@ -429,7 +446,29 @@ class ShopifyApi:
                 if o.discount
                 else []
             ),
-            "customer": {"id": o.customer_id, "created_at": _ts(o.customer_created_at, shop)},
+            "customer": {
+                "id": o.customer_id,
+                "email": person.email,
+                "created_at": _ts(o.customer_created_at, shop),
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "state": "enabled",
+                "note": None,
+                "verified_email": True,
+                "phone": person.phone,
+                "tags": "",
+                "currency": shop.currency,
+                "admin_graphql_api_id": f"gid://shopify/Customer/{o.customer_id}",
+                "default_address": {
+                    "id": o.customer_id + 1,
+                    "customer_id": o.customer_id,
+                    **person.shopify_address(),
+                    "country_name": person.country,
+                    "default": True,
+                },
+            },
+            "billing_address": person.shopify_address(),
+            "shipping_address": person.shopify_address(),
             "line_items": [line(li) for li in o.line_items],
             "refunds": refunds,
         }

@@ -211,6 +211,8 @@ class StripeApi:
     def _charge(self, c: StripeCharge, account: StripeAccount) -> dict[str, Any]:
         refunded = amount_refunded(c, self.world.cutoff)
         failed = c.status == "failed"
+        buyer = c.buyer
+        ships = c.is_stripe_only and c.description.startswith("Made-to-order")
         return {
             "id": c.id,
             "object": "charge",
@@ -218,6 +220,12 @@ class StripeApi:
             "amount_captured": c.amount_captured,
             "amount_refunded": refunded,
             "balance_transaction": c.balance_transaction,
+            "billing_details": {
+                "address": buyer.stripe_address(),
+                "email": buyer.email,
+                "name": buyer.name,
+                "phone": buyer.phone,
+            },
             "captured": c.captured,
             "created": _unix(c.created_at),
             "currency": account.currency,
@@ -234,7 +242,18 @@ class StripeApi:
             },
             "paid": not failed,
             "payment_intent": c.payment_intent,
+            "payment_method_details": {
+                "type": "card",
+                "card": {"brand": "visa", "country": buyer.country_code, "exp_month": 8, "exp_year": 2029},
+            },
+            "receipt_email": buyer.email,
+            "receipt_number": None,
             "refunded": c.amount_captured > 0 and refunded >= c.amount_captured,
+            "shipping": (
+                {"address": buyer.stripe_address(), "carrier": None, "name": buyer.name, "phone": buyer.phone}
+                if ships
+                else None
+            ),
             "statement_descriptor": None,
             "status": c.status,
         }

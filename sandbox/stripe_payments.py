@@ -33,6 +33,7 @@ from sandbox.constants import (
     SHOPS_BY_HANDLE,
 )
 from sandbox.orders import Order, _season, orders_created_before
+from sandbox.people import Person, shop_customer, stripe_customer
 from sandbox.rng import rng_for
 
 FEE_PER_MILLE = 29  # 2.9 %
@@ -139,6 +140,13 @@ class StripeCharge:
     def visible_refunds(self, cutoff: datetime) -> tuple[StripeRefund, ...]:
         """Refunds created before the cutoff."""
         return tuple(r for r in self.refunds if r.created_at < cutoff)
+
+    @property
+    def buyer(self) -> Person:
+        """Who paid: the Shopify order's customer, else the Stripe customer (every Stripe-only sale has one)."""
+        if self.shopify_order is not None:
+            return shop_customer(self.shopify_order.customer_id, self.shopify_order.shop.geo)
+        return stripe_customer(self.customer or self.id, self.account.geo)
 
 
 @dataclass(frozen=True, slots=True)

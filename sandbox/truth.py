@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -82,15 +82,31 @@ class _Facts:
 
 @dataclass(frozen=True)
 class _Organic:
-    """One organic platform's truth: posts(month) -> [(impressions, engagements)] per post published in the month,
-    followers_total(day), followers_gained(month); impressions / engagements(month) override the per-post sums
-    for account-level analytics (Pinterest)."""
+    """One organic platform's truth: by_day[metric][day] for each of ORGANIC_DAILY_METRICS (a day without posts has
+    no posts_published, organic_impressions or engagements entry, unless account analytics report them), and
+    followers_total(day)."""
 
-    posts: Callable[[str | None], list[tuple[int, int]]]
+    by_day: dict[str, dict[date, int]]
     followers_total: Callable[[date], int]
-    followers_gained: Callable[[str | None], int]
-    impressions: Callable[[str | None], int] | None = None
-    engagements: Callable[[str | None], int] | None = None
+
+
+@dataclass
+class AdDayTotals:
+    """The delivery of one ad platform on one account-timezone day (spend in the reporting currency)."""
+
+    spend: Decimal = _ZERO
+    impressions: int = 0
+    clicks: int = 0
+
+
+@dataclass
+class ChannelRevenueDay:
+    """Store sales attributed to one channel on one reporting-timezone date: net sales (orders on the order date,
+    refunds on the refund date), orders and new customers (order date)."""
+
+    revenue: Decimal = _ZERO
+    orders: int = 0
+    new_customers: int = 0
 
 
 @dataclass
@@ -126,6 +142,8 @@ class PlatformMonth:
 
 
 ORGANIC_PLATFORMS = ("instagram", "facebook", "tiktok", "youtube", "x", "linkedin", "pinterest")
+# The organic metrics Truth has per day (organic_by_day) and per month (the methods of the same names).
+ORGANIC_DAILY_METRICS = ("posts_published", "organic_impressions", "engagements", "followers_gained")
 
 
 def _month(month: str | date | None) -> str | None:
@@ -349,12 +367,32 @@ class Truth:
             out[a.method] += amount
         return dict(out)
 
+    @cached_property
+    def _revenue_by_channel_day(self) -> dict[tuple[str, date], ChannelRevenueDay]:
+        """ChannelRevenueDay per (attributed channel, reporting-tz date)."""
+        out: dict[tuple[str, date], ChannelRevenueDay] = defaultdict(ChannelRevenueDay)
+        for o in self._facts.orders:
+            cell = out[(o.attribution.channel, o.order_date)]
+            cell.revenue += o.revenue
+            cell.orders += 1
+            cell.new_customers += int(o.is_new_customer)
+        for r in self._facts.refunds:
+            out[(r.attribution.channel, r.refund_date)].revenue += r.amount
+        return dict(out)
+
+    def revenue_by_channel_day(self) -> dict[tuple[str, date], ChannelRevenueDay]:
+        """Net sales, orders and new customers per (attributed channel as in revenue_by_channel(), reporting-timezone
+        date), for the dates with an order or a refund; refunds follow their order's channel on their own date."""
+        return {key: replace(day) for key, day in self._revenue_by_channel_day.items()}
+
     def revenue_by_channel(self, month: str | date | None = None) -> dict[str, Decimal]:
         """Net sales per attributed channel (meta, facebook, instagram, tiktok, google, influencer, other,
         unattributed); refunds follow their order."""
+        m = _month(month)
         out: dict[str, Decimal] = defaultdict(lambda: _ZERO)
-        for amount, a in self._revenue_rows(month):
-            out[a.channel] += amount
+        for (channel, d), day in self._revenue_by_channel_day.items():
+            if _in(d, m):
+                out[channel] += day.revenue
         return dict(out)
 
     def revenue_by_segment(self, month: str | date | None = None) -> dict[str, Decimal]:
@@ -377,7 +415,8 @@ class Truth:
 
     def attributed_orders(self, channel: str, month: str | date | None = None) -> int:
         """Number of non-test orders attributed to a channel, counted on the order date."""
-        return sum(1 for o in self._month_orders(month) if o.attribution.channel == channel)
+        m = _month(month)
+        return sum(day.orders for (c, d), day in self._revenue_by_channel_day.items() if c == channel and _in(d, m))
 
     # ---- ads ----------------------------------------------------------------------------------------------
     def _spend_rows(self, month: str | date | None) -> list[tuple[AdDay, Decimal, Decimal]]:
@@ -401,11 +440,22 @@ class Truth:
         """Ad clicks of a platform on account-tz days in the month, as reported at as_of (never restated)."""
         return sum(r.clicks for r, _, _ in self._spend_rows(month) if r.campaign.platform == platform)
 
+    def ad_totals_by_day(self) -> dict[tuple[str, date], AdDayTotals]:
+        """spend(), impressions() and clicks() per (platform, account-timezone day) with delivery, for every ad
+        platform of the world (not only the known ones), as reported at as_of."""
+        out: dict[tuple[str, date], AdDayTotals] = defaultdict(AdDayTotals)
+        for r, s, _ in self._spend_rows(None):
+            cell = out[(r.campaign.platform, r.day)]
+            cell.spend += s
+            cell.impressions += r.impressions
+            cell.clicks += r.clicks
+        return dict(out)
+
     def spend_by_platform_month(self) -> dict[tuple[str, str], Decimal]:
         """spend() for every (platform, 'YYYY-MM') with delivery."""
         out: dict[tuple[str, str], Decimal] = defaultdict(lambda: _ZERO)
-        for r, s, _ in self._spend_rows(None):
-            out[(r.campaign.platform, month_key(r.day))] += s
+        for (platform, day), totals in self.ad_totals_by_day().items():
+            out[(platform, month_key(day))] += totals.spend
         return dict(out)
 
     def spend_local(self, account_id: str, month: str | date | None = None) -> Decimal:
@@ -428,16 +478,31 @@ class Truth:
     # activity day for the whole account (account analytics), not per post.
     @cached_property
     def _organic(self) -> dict[str, _Organic]:
-        """Per-platform organic truth functions."""
+        """Per-platform organic truth, per day."""
         cutoff, as_of = self.world.cutoff, self.as_of
+        days = self._days(None)
 
-        def posts(items: list[tuple[datetime, int, int]]) -> Callable[[str | None], list[tuple[int, int]]]:
-            """(impressions, engagements) of the posts published (reporting-tz date) in a month."""
-            return lambda m: [(i, e) for at, i, e in items if _in(self._local_date(at), m)]
-
-        def over_days(per_day: Callable[[date], int]) -> Callable[[str | None], int]:
-            """Sum of a per-day value over the month's days before as_of."""
-            return lambda m: sum(per_day(d) for d in self._days(m))
+        def organic(
+            posts: list[tuple[datetime, int, int]],
+            followers_total: Callable[[date], int],
+            followers_gained: Callable[[date], int],
+            account_analytics: Callable[[date], tuple[int, int]] | None = None,
+        ) -> _Organic:
+            """A platform's truth from its posts (published_at, impressions, engagements), counted on their
+            reporting-tz publish date, and its followers per day; `account_analytics(day)` gives (impressions,
+            engagements) of a UTC activity day instead of the posts' (Pinterest)."""
+            by_date: dict[str, dict[date, int]] = {metric: defaultdict(int) for metric in ORGANIC_DAILY_METRICS}
+            for at, impressions, engagements in posts:
+                d = self._local_date(at)
+                by_date["posts_published"][d] += 1
+                by_date["organic_impressions"][d] += impressions
+                by_date["engagements"][d] += engagements
+            if account_analytics is not None:
+                analytics = {d: account_analytics(d) for d in days}
+                by_date["organic_impressions"] = {d: impressions for d, (impressions, _) in analytics.items()}
+                by_date["engagements"] = {d: engagements for d, (_, engagements) in analytics.items()}
+            by_date["followers_gained"] = {d: followers_gained(d) for d in days}
+            return _Organic({metric: dict(values) for metric, values in by_date.items()}, followers_total)
 
         def ig_post(m: IgMedia) -> tuple[datetime, int, int]:
             g = self.world.growth(m.published_at)
@@ -456,54 +521,47 @@ class Truth:
 
         pin_accounts = [a.index for a in PIN_ACCOUNTS]
 
-        def pin_day(d: date) -> dict[str, int]:
-            """Analytics of a UTC day summed over the brand's Pinterest accounts, as served at as_of."""
+        def pin_day(d: date) -> tuple[int, int]:
+            """(IMPRESSION, SAVE + PIN_CLICK + OUTBOUND_CLICK) of a UTC day over the brand's Pinterest accounts, as
+            served at as_of."""
             seen = [pin_day_seen(d, as_of, a)[0] for a in pin_accounts]
-            return {metric: sum(s[metric] for s in seen) for metric in seen[0]}
+            impressions = sum(s["IMPRESSION"] for s in seen)
+            return impressions, sum(s["SAVE"] + s["PIN_CLICK"] + s["OUTBOUND_CLICK"] for s in seen)
 
         return {
-            "instagram": _Organic(
-                posts([ig_post(m) for m in self.world.ig_media]), TOTALS.ig_total, over_days(ig_gains.__getitem__)
-            ),
-            "facebook": _Organic(
-                posts([fb_post(p) for p in self.world.fb_posts]), TOTALS.fb_total, over_days(fb_gains.__getitem__)
-            ),
-            "tiktok": _Organic(
-                posts([(v.published_at, v.video_views, v.likes + v.comments + v.shares) for v in tt]),
+            "instagram": organic([ig_post(m) for m in self.world.ig_media], TOTALS.ig_total, ig_gains.__getitem__),
+            "facebook": organic([fb_post(p) for p in self.world.fb_posts], TOTALS.fb_total, fb_gains.__getitem__),
+            "tiktok": organic(
+                [(v.published_at, v.video_views, v.likes + v.comments + v.shares) for v in tt],
                 video_social.TOTALS.tt_total,
-                over_days(lambda d: (t := video_social.tt_day(d)).new_followers - t.lost_followers),
+                lambda d: (t := video_social.tt_day(d)).new_followers - t.lost_followers,
             ),
-            "youtube": _Organic(
-                posts([(v.published_at, v.views, v.likes + v.comments) for v in yt]),
+            "youtube": organic(
+                [(v.published_at, v.views, v.likes + v.comments) for v in yt],
                 video_social.TOTALS.yt_total,
-                over_days(lambda d: (y := video_social.yt_day(d)).subscribers_gained - y.subscribers_lost),
+                lambda d: (y := video_social.yt_day(d)).subscribers_gained - y.subscribers_lost,
             ),
-            "x": _Organic(
-                posts(
-                    [
-                        (p.created_at, p.seen(cutoff)["impression_count"], p.engagements(cutoff))
-                        for p in x_posts_before(cutoff)
-                    ]
-                ),
+            "x": organic(
+                [
+                    (p.created_at, p.seen(cutoff)["impression_count"], p.engagements(cutoff))
+                    for p in x_posts_before(cutoff)
+                ],
                 X_TOTALS.total,
-                over_days(x_followers_gained),
+                x_followers_gained,
             ),
-            "linkedin": _Organic(
-                posts(
-                    [
-                        (p.published_at, p.seen(cutoff)["impressionCount"], p.engagements(cutoff))
-                        for p in li_posts_before(cutoff)
-                    ]
-                ),
+            "linkedin": organic(
+                [
+                    (p.published_at, p.seen(cutoff)["impressionCount"], p.engagements(cutoff))
+                    for p in li_posts_before(cutoff)
+                ],
                 LI_TOTALS.total,
-                over_days(lambda d: sum(li_follower_gains(d))),
+                lambda d: sum(li_follower_gains(d)),
             ),
-            "pinterest": _Organic(
-                posts([(p.created_at, 0, 0) for a in pin_accounts for p in pins_before(cutoff, a)]),
+            "pinterest": organic(
+                [(p.created_at, 0, 0) for a in pin_accounts for p in pins_before(cutoff, a)],
                 lambda d: sum(PIN_TOTALS.total(d, a) for a in pin_accounts),
-                over_days(lambda d: sum(pin_followers_gained(d, a) for a in pin_accounts)),
-                impressions=over_days(lambda d: pin_day(d)["IMPRESSION"]),
-                engagements=over_days(lambda d: (a := pin_day(d))["SAVE"] + a["PIN_CLICK"] + a["OUTBOUND_CLICK"]),
+                lambda d: sum(pin_followers_gained(d, a) for a in pin_accounts),
+                account_analytics=pin_day,
             ),
         }
 
@@ -516,18 +574,28 @@ class Truth:
         """The organic truth of a platform (KeyError for unknown platforms)."""
         return self._organic[platform]
 
+    def organic_by_day(self, platform: str, metric: str) -> dict[date, int]:
+        """One of ORGANIC_DAILY_METRICS of a platform per day, as the monthly method of the same name defines it:
+        posts_published, organic_impressions and engagements on the posts' reporting-timezone publish date (no
+        entry for a day without posts), except Pinterest's impressions and engagements, per UTC activity day;
+        followers_gained for every day from EPOCH through as_of - 1. KeyError for an unknown platform or metric."""
+        return dict(self._platform(platform).by_day[metric])
+
+    def _organic_month(self, platform: str, metric: str, month: str | date | None) -> int:
+        """organic_by_day summed over the month's days (all days when None)."""
+        m = _month(month)
+        return sum(n for d, n in self._platform(platform).by_day[metric].items() if _in(d, m))
+
     def posts_published(self, platform: str, month: str | date | None = None) -> int:
         """Posts published in the month on their reporting-timezone date, before the cutoff: instagram media,
         facebook page posts, tiktok and youtube videos, x posts, linkedin organization posts, pinterest pins."""
-        return len(self._platform(platform).posts(_month(month)))
+        return self._organic_month(platform, "posts_published", month)
 
     def organic_impressions(self, platform: str, month: str | date | None = None) -> int:
         """Lifetime impressions, as served at as_of, of the posts published in the month: instagram views,
         facebook post_impressions, tiktok video_views, youtube viewCount, x impression_count, linkedin
         impressionCount; pinterest: account IMPRESSION over the month's UTC activity days (all pins)."""
-        o = self._platform(platform)
-        m = _month(month)
-        return o.impressions(m) if o.impressions else sum(i for i, _ in o.posts(m))
+        return self._organic_month(platform, "organic_impressions", month)
 
     def engagements(self, platform: str, month: str | date | None = None) -> int:
         """Lifetime engagements, as served at as_of, of the posts published in the month (the interactions each
@@ -535,9 +603,7 @@ class Truth:
         + shares + clicks; tiktok likes + comments + shares; youtube likeCount + commentCount (no per-video shares);
         x likes + replies + retweets + quotes + bookmarks; linkedin likes + comments + shares + clicks;
         pinterest: account SAVE + PIN_CLICK + OUTBOUND_CLICK over the month's UTC activity days."""
-        o = self._platform(platform)
-        m = _month(month)
-        return o.engagements(m) if o.engagements else sum(e for _, e in o.posts(m))
+        return self._organic_month(platform, "engagements", month)
 
     def followers_total(self, platform: str, day: date) -> int:
         """Followers at the end of `day` (before as_of): instagram/facebook totals, tiktok daily_total_followers,
@@ -552,7 +618,7 @@ class Truth:
         page_daily_follows_unique; tiktok new - lost; youtube subscribersGained - subscribersLost; linkedin organic
         + paid; x and pinterest the true gains (the warehouse only has the days covered by consecutive daily
         snapshots: neither platform offers follower history, see docs/design.md)."""
-        return self._platform(platform).followers_gained(_month(month))
+        return self._organic_month(platform, "followers_gained", month)
 
     # ---- web traffic (GA4) --------------------------------------------------------------------------------
     def _ga4_rows(self, month: str | date | None) -> list[Ga4Row]:
@@ -564,12 +630,26 @@ class Truth:
         """GA4 sessions on the property's (America/New_York) dates in the month."""
         return sum(r.sessions for r in self._ga4_rows(month))
 
+    @cached_property
+    def _sessions_by_channel_day(self) -> dict[tuple[str, date], int]:
+        """GA4 sessions per (channel, property date)."""
+        out: dict[tuple[str, date], int] = defaultdict(int)
+        for r in self._ga4_rows(None):
+            out[(channel_for(r.source, r.medium), r.day)] += r.sessions
+        return dict(out)
+
+    def sessions_by_channel_day(self) -> dict[tuple[str, date], int]:
+        """GA4 sessions per (channel as in sessions_by_channel(), property date) for the dates with report rows."""
+        return dict(self._sessions_by_channel_day)
+
     def sessions_by_channel(self, month: str | date | None = None) -> dict[str, int]:
         """GA4 sessions per channel: sessionSource x sessionMedium through the channel_sources seed mapping
         (unknown sources such as `(direct)` or `newsletter` -> other)."""
+        m = _month(month)
         out: dict[str, int] = defaultdict(int)
-        for r in self._ga4_rows(month):
-            out[channel_for(r.source, r.medium)] += r.sessions
+        for (channel, d), n in self._sessions_by_channel_day.items():
+            if _in(d, m):
+                out[channel] += n
         return dict(out)
 
     def sessions_by_campaign(self, month: str | date | None = None) -> dict[str, int]:

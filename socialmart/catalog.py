@@ -31,14 +31,23 @@ class SourceSpec:
         own = dlt.config.get(f"sources.{self.name}.lookback_days")
         return settings.lookback_days if own is None else int(own)
 
+    def _factory(self) -> Any:
+        module, function = self.factory_path.split(":")
+        return getattr(importlib.import_module(module), function)
+
+    @property
+    def reads_customers(self) -> bool:
+        """True for a source that reads customer data: its factory takes the `pii_salt` to hash customer ids with."""
+        return "pii_salt" in inspect.signature(self._factory()).parameters
+
     def build(self, settings: Settings, run_date: date, sandbox_url: str | None) -> Any:
         """Return the dlt source for one run: live config from `.dlt`, or the sandbox's URL and accounts.
 
         The run window and settings are passed to every source that takes them; account ids, base URLs and tokens
-        come from `.dlt` config and secrets (dlt injects them) unless the sandbox supplies its own.
+        come from `.dlt` config and secrets (dlt injects them) unless the sandbox supplies its own. A source that
+        reads customer data gets the salt its customer ids are hashed with (`Settings.customer_salt`).
         """
-        module, function = self.factory_path.split(":")
-        factory = getattr(importlib.import_module(module), function)
+        factory = self._factory()
         run_settings = {
             "start_date": settings.start_date.isoformat(),
             "end_date": (run_date - timedelta(days=1)).isoformat(),
@@ -47,6 +56,8 @@ class SourceSpec:
         }
         accepted = inspect.signature(factory).parameters
         kwargs = {key: value for key, value in run_settings.items() if key in accepted}
+        if self.reads_customers:
+            kwargs["pii_salt"] = settings.customer_salt(sandbox=sandbox_url is not None)
         if sandbox_url:
             from sandbox.credentials import source_settings
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 import socialmart  # noqa: F401  (environment defaults)
+
+if TYPE_CHECKING:
+    from reports.periods import IsoWeek
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -93,15 +98,14 @@ def run(
         click.secho(f"socialmart run failed: {type(exc).__name__}: {exc}", fg="red", err=True)
         sys.exit(1)
     click.echo("")
-    if summary.skipped:  # a PostgreSQL run: built in place, not validated or published
-        for step in summary.skipped:
-            click.echo(f"Skipped:            {step}")
-        return
     click.echo(f"Warehouse:          {summary.published}")
+    click.echo(f"Parquet copies:     {summary.parquet}")
     for path in summary.reports:
         click.echo(f"Report:             {path}")
     click.echo(f"Validation results: {summary.validation_results}")
     click.echo(f"Data Docs:          {summary.data_docs}")
+    for step in summary.skipped:  # a PostgreSQL run builds no report yet
+        click.echo(f"Skipped:            {step}")
 
 
 @main.command()
@@ -126,6 +130,111 @@ def sources() -> None:
             f"{r.name:<16} {r.dataset:<20} {'yes' if r.configured else 'no':<11} "
             f"{'yes' if r.enabled else 'no':<8} {loaded:<20} {r.loads}"
         )
+
+
+def _parse_month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    from reports.periods import parse_month
+
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _parse_week(_ctx: click.Context, _param: click.Parameter, value: str | None) -> IsoWeek | None:
+    if value is None:
+        return None
+    from reports.periods import parse_iso_week
+
+    try:
+        return parse_iso_week(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every `socialmart report` command takes."""
+    command = click.option(
+        "--warehouse",
+        "warehouse_file",
+        type=click.Path(path_type=Path),
+        help="The published DuckDB warehouse to read; default: the configured one (or the PostgreSQL warehouse).",
+    )(command)
+    command = click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder to write the report's folder into; default: [socialmart] reports_dir.",
+    )(command)
+    return click.option(
+        "--pdf/--no-pdf",
+        "pdf",
+        default=None,
+        help="Require or skip the PDF; default: print one when Chromium is installed.",
+    )(command)
+
+
+@main.group()
+def report() -> None:
+    """Build a report from the published warehouse: monthly, pacing or weekly.
+
+    Exit code 0 when the report was written, 1 when it could not be built (the message says why), 2 on a usage error.
+    """
+
+
+@report.command("monthly")
+@click.option("--month", callback=_parse_month, help="The closed month (YYYY-MM); default: the last closed month.")
+@_report_options
+def report_monthly(month: date | None, warehouse_file: Path | None, out_dir: Path | None, pdf: bool | None) -> None:
+    """The monthly target report of a closed month."""
+    _build_report("monthly", month, warehouse_file, out_dir, pdf)
+
+
+@report.command("pacing")
+@click.option("--month", callback=_parse_month, help="The month (YYYY-MM); default: the latest month with data.")
+@_report_options
+def report_pacing(month: date | None, warehouse_file: Path | None, out_dir: Path | None, pdf: bool | None) -> None:
+    """The month-to-date pacing report: projected month end against target, and what is at risk."""
+    _build_report("pacing", month, warehouse_file, out_dir, pdf)
+
+
+@report.command("weekly")
+@click.option(
+    "--week", callback=_parse_week, help="The ISO week (YYYY-Www, e.g. 2026-W44); default: the last complete one."
+)
+@_report_options
+def report_weekly(week: IsoWeek | None, warehouse_file: Path | None, out_dir: Path | None, pdf: bool | None) -> None:
+    """The weekly campaign revenue report of an ISO week (Monday to Sunday)."""
+    _build_report("weekly", week, warehouse_file, out_dir, pdf)
+
+
+def _build_report(
+    kind: str, period: date | IsoWeek | None, warehouse_file: Path | None, out_dir: Path | None, pdf: bool | None
+) -> None:
+    """Build one report and print its files; a report that cannot be built exits 1 with the reason."""
+    from reports.errors import ReportError
+    from reports.options import ReportOptions
+    from reports.schedule import ReportRequest, build_report, latest_period
+    from socialmart.config import ConfigError, load_settings
+
+    if warehouse_file is not None and not warehouse_file.is_file():
+        raise click.UsageError(f"--warehouse {warehouse_file}: no such file (give the published warehouse's path)")
+    try:
+        settings = load_settings()
+        warehouse = warehouse_file or (settings.postgres if settings.on_postgres else settings.published_path)
+        request = ReportRequest(kind, period) if period is not None else latest_period(kind, warehouse)
+        files = build_report(
+            request, warehouse, out_dir or settings.reports_dir, None, ReportOptions.from_settings(settings, pdf=pdf)
+        )
+    except (ReportError, ConfigError) as exc:
+        click.secho(f"socialmart report {kind}: {exc}", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"Report:   {files.html}")
+    click.echo(f"Workbook: {files.xlsx}")
+    click.echo(f"PDF:      {files.pdf or files.pdf_note}")
+    click.echo(f"CSV:      {len(files.csv)} table(s) in {files.folder}")
 
 
 @main.group()

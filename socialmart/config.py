@@ -19,6 +19,15 @@ POSTGRES_DSN_HELP = (
     "set postgres_dsn under [socialmart] in .dlt/secrets.toml or the environment variable SOCIALMART__POSTGRES_DSN, "
     "as postgresql://user:password@host:5432/dbname"
 )
+PII_SALT_HELP = (
+    "set pii_salt under [socialmart] in .dlt/secrets.toml or the environment variable SOCIALMART__PII_SALT to a long "
+    'random secret, e.g. the output of `python -c "import secrets; print(secrets.token_hex(32))"`, and keep it: a new '
+    "salt gives every customer a new id (docs/privacy.md)"
+)
+MIN_PII_SALT_LENGTH = 16
+# The salt of sandbox runs when none is configured: public on purpose (the sandbox's customers are made up). A run
+# that reads real customer data never uses it.
+SANDBOX_PII_SALT = "socialmart-sandbox-salt-public-not-for-real-customers"
 
 
 class ConfigError(ValueError):
@@ -32,6 +41,16 @@ class NamingConvention:
     delimiter: str
     fields: list[str]
     allowed_values: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """`[socialmart.gate]`: thresholds of the quality gate's volume check (keyword arguments of GateParams)."""
+
+    volume_min_ratio: float = 0.5
+    volume_max_ratio: float = 2.0
+    volume_window_days: int = 28
+    volume_min_history_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -102,11 +121,31 @@ class Settings:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     warehouse: str = "duckdb"
     postgres: PostgresConnection | None = None
+    # The login password of the read-only role socialmart_reader ("" = the role cannot log in; see docs/postgres.md).
+    postgres_reader_password: str = field(default="", repr=False)
+    validation_runs_kept: int = 30
+    pii_salt: str | None = field(default=None, repr=False)
+    gate: GateSettings = field(default_factory=GateSettings)
 
     @property
     def on_postgres(self) -> bool:
         """True when the warehouse is the PostgreSQL database of `postgres`, not the DuckDB file."""
         return self.warehouse == "postgres"
+
+    def customer_salt(self, *, sandbox: bool) -> str:
+        """The secret salt customer ids are hashed with at extraction (sources/common/privacy.py); never print it.
+
+        `[socialmart] pii_salt` when set; else the public SANDBOX_PII_SALT for a run that reads only the sandbox's
+        made-up customers; else (real customer data) a ConfigError that says how to create one.
+        """
+        if self.pii_salt:
+            return self.pii_salt
+        if sandbox:
+            return SANDBOX_PII_SALT
+        raise ConfigError(
+            "[socialmart] pii_salt is not set: real customer ids are replaced by salted hashes before anything is "
+            f"loaded, so nothing was loaded. To fix: {PII_SALT_HELP}."
+        )
 
     @property
     def published_path(self) -> Path:
@@ -120,7 +159,7 @@ class Settings:
 
     @property
     def validation_dir(self) -> Path:
-        """Where each run's gate results and Data Docs are written."""
+        """Where each run's gate results and Data Docs are written (a folder per run, socialmart/validation_runs.py)."""
         return self.warehouse_dir / "validation"
 
     @property
@@ -165,15 +204,43 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file and run again.") from exc
 
 
-def _postgres_connection(project_dir: Path, warehouse: str) -> PostgresConnection | None:
-    """The PostgreSQL connection from secrets (SOCIALMART__POSTGRES_DSN wins) when warehouse = postgres, else None."""
+def _postgres_secrets(project_dir: Path, warehouse: str) -> tuple[PostgresConnection | None, str]:
+    """The PostgreSQL connection and the reader role's password from secrets (SOCIALMART__POSTGRES_DSN and
+    SOCIALMART__POSTGRES_READER_PASSWORD win) when warehouse = postgres, else (None, "")."""
     if warehouse != "postgres":
-        return None
+        return None, ""
     secrets = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {})
     dsn = _env_override("postgres_dsn", secrets.get("postgres_dsn"))
     if not dsn:
         raise ConfigError(f'[socialmart] warehouse = "postgres" needs the connection: {POSTGRES_DSN_HELP}.')
-    return parse_postgres_dsn(str(dsn))
+    # Read as text, not through _env_override's JSON parsing: a password such as 123 or "true" must stay as typed.
+    reader_password = os.environ.get("SOCIALMART__POSTGRES_READER_PASSWORD", secrets.get("postgres_reader_password"))
+    return parse_postgres_dsn(str(dsn)), str(reader_password or "")
+
+
+def _pii_salt(project_dir: Path, section: dict[str, Any], config_path: Path) -> str | None:
+    """The secret `[socialmart] pii_salt` from secrets.toml (SOCIALMART__PII_SALT wins), or None when unset.
+
+    Read as text, never JSON-parsed like other overrides, so a salt that looks like a number stays the same salt.
+    Errors never repeat the salt.
+    """
+    if "pii_salt" in section:
+        raise ConfigError(
+            f"{config_path} sets [socialmart] pii_salt, a secret, in the committed config: move it to "
+            ".dlt/secrets.toml (or SOCIALMART__PII_SALT), and choose a new one if this file was ever shared."
+        )
+    raw = os.environ.get("SOCIALMART__PII_SALT")
+    if raw is None:
+        raw = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {}).get("pii_salt")
+    salt = "" if raw is None else str(raw).strip()
+    if not salt:
+        return None
+    if len(salt) < MIN_PII_SALT_LENGTH:
+        raise ConfigError(
+            f"[socialmart] pii_salt is {len(salt)} characters long: a short salt can be guessed, and with it every "
+            f"customer id. Use at least {MIN_PII_SALT_LENGTH} random characters: {PII_SALT_HELP}."
+        )
+    return salt
 
 
 def _require(section: dict[str, Any], key: str, config_path: Path) -> Any:
@@ -209,6 +276,36 @@ def _pacing_thresholds(budgets: dict[str, Any]) -> tuple[float, float]:
             "with 0 <= under_pacing_below <= over_pacing_above (e.g. 0.9 and 1.1)."
         )
     return under, over
+
+
+def _runs_kept(section: dict[str, Any]) -> int:
+    """`[socialmart] validation_runs_kept`: how many runs' gate results and Data Docs to keep (a whole number >= 1)."""
+    value = _env_override("validation_runs_kept", section.get("validation_runs_kept", 30))
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"[socialmart] validation_runs_kept = {value!r}: use a whole number of runs >= 1 (default 30)."
+        )
+    return value
+
+
+def _gate_settings(gate: dict[str, Any]) -> GateSettings:
+    """`[socialmart.gate]`: the volume band (ratios, 0 <= min <= max) and its window (whole days)."""
+    where, defaults = "socialmart.gate", GateSettings()
+    low = _number(gate, "volume_min_ratio", defaults.volume_min_ratio, where)
+    high = _number(gate, "volume_max_ratio", defaults.volume_max_ratio, where)
+    if not 0 <= low <= high:
+        raise ConfigError(
+            f"[{where}] volume_min_ratio = {low} and volume_max_ratio = {high}: use ratios with "
+            "0 <= volume_min_ratio <= volume_max_ratio (e.g. 0.5 and 2.0)."
+        )
+    window = _number(gate, "volume_window_days", defaults.volume_window_days, where)
+    history = _number(gate, "volume_min_history_days", defaults.volume_min_history_days, where)
+    if window != int(window) or history != int(history) or not 1 <= history <= window:
+        raise ConfigError(
+            f"[{where}] volume_window_days = {window:g} and volume_min_history_days = {history:g}: use whole days "
+            "with 1 <= volume_min_history_days <= volume_window_days (e.g. 28 and 7)."
+        )
+    return GateSettings(low, high, int(window), int(history))
 
 
 def _resolve(project_dir: Path, value: str) -> Path:
@@ -253,6 +350,7 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
         raise ConfigError(
             f"[socialmart.fx] max_carry_forward_days = {fx['max_carry_forward_days']!r}: use a whole number >= 0."
         )
+    postgres, postgres_reader_password = _postgres_secrets(project_dir, warehouse)
     return Settings(
         project_dir=project_dir,
         reporting_currency=currency,
@@ -278,5 +376,9 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
         ),
         sources=document.get("sources", {}),
         warehouse=warehouse,
-        postgres=_postgres_connection(project_dir, warehouse),
+        postgres=postgres,
+        postgres_reader_password=postgres_reader_password,
+        validation_runs_kept=_runs_kept(section),
+        pii_salt=_pii_salt(project_dir, section, config_path),
+        gate=_gate_settings(section.get("gate", {})),
     )

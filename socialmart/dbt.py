@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from socialmart.config import Settings
+from socialmart.postgres_publish import analyze_tables
 from socialmart.warehouse import BuildTarget
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+RAW_SCHEMAS = r"raw\_%"  # a LIKE pattern: the raw_<source> schemas dlt loads
 
 
 class DbtBuildError(RuntimeError):
@@ -54,10 +56,14 @@ def _summarise(result, log) -> DbtRunResult:
 def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=print) -> DbtRunResult:
     """Build every dbt model and run every dbt test in `target`, with its output of profiles.yml.
 
-    Raises DbtBuildError naming each failed node; an exception inside dbt itself is re-raised with context.
+    On PostgreSQL the raw tables' planner statistics are refreshed first, and those of the tables dbt built after
+    (postgres_publish.analyze_tables). Raises DbtBuildError naming each failed node; an exception inside dbt itself
+    is re-raised with context.
     """
     from dbt.cli.main import dbtRunner
 
+    if target.postgres:
+        log(f"analyzed {analyze_tables(target.postgres, RAW_SCHEMAS)} raw tables for the query planner")
     os.environ.update(target.dbt_env())
     project = settings.dbt_project_dir
     args = [
@@ -79,4 +85,6 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
     if summary.failures or not result.success:
         details = "\n  ".join(summary.failures) or "dbt reported failure without a failed node; see dbt logs"
         raise DbtBuildError(f"dbt build failed:\n  {details}\nLogs: {project / 'logs' / 'dbt.log'}")
+    if target.postgres:
+        log(f"analyzed {analyze_tables(target.postgres, target.marts_schema)} tables of {target.marts_schema}")
     return summary

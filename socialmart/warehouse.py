@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from socialmart.config import PostgresConnection
+from socialmart.postgres_publish import BUILD_SCHEMA, PUBLISHED_SCHEMA
 
 
 class RunLockedError(RuntimeError):
@@ -26,7 +27,8 @@ class RunLockedError(RuntimeError):
 class BuildTarget:
     """The database one run loads into and builds in: exactly one of a DuckDB build file or a PostgreSQL database.
 
-    On PostgreSQL dlt loads the `raw_<source>` schemas and dbt builds staging, intermediate and marts in place.
+    On PostgreSQL dlt loads the `raw_<source>` schemas and dbt builds staging and intermediate in place, and the
+    marts and reports in the build schema that publishing swaps in (socialmart/postgres_publish.py).
     """
 
     duckdb_file: Path | None = None
@@ -40,6 +42,11 @@ class BuildTarget:
     def dbt_target(self) -> str:
         """The output of dbt_project/profiles.yml that builds here."""
         return "postgres" if self.postgres else "duckdb"
+
+    @property
+    def marts_schema(self) -> str:
+        """The schema dbt builds the marts and reports into: `marts__build` on PostgreSQL, `marts` of the build file."""
+        return BUILD_SCHEMA if self.postgres else PUBLISHED_SCHEMA
 
     def dlt_destination(self) -> Any:
         """The dlt destination that loads the raw datasets here."""
@@ -59,9 +66,11 @@ class BuildTarget:
     def dbt_env(self) -> dict[str, str]:
         """The environment variables dbt_project/profiles.yml reads for this target (the password under dbt's
         DBT_ENV_SECRET_ prefix, which dbt scrubs from its logs). PGTZ pins dbt's sessions to UTC, whatever the
-        server's default time zone, so a cast between text, timestamp and date never depends on the server."""
+        server's default time zone, so a cast between text, timestamp and date never depends on the server.
+        SOCIALMART_MARTS_SCHEMA is always set, because dbt runs in this process and the environment outlives a run."""
         if self.postgres:
             return {
+                "SOCIALMART_MARTS_SCHEMA": self.marts_schema,
                 "PGTZ": "UTC",
                 "SOCIALMART_PG_HOST": self.postgres.host,
                 "SOCIALMART_PG_PORT": str(self.postgres.port),
@@ -69,7 +78,7 @@ class BuildTarget:
                 "SOCIALMART_PG_DBNAME": self.postgres.dbname,
                 "DBT_ENV_SECRET_SOCIALMART_PG_PASSWORD": self.postgres.password,
             }
-        return {"SOCIALMART_DUCKDB_PATH": str(self.duckdb_file)}
+        return {"SOCIALMART_MARTS_SCHEMA": self.marts_schema, "SOCIALMART_DUCKDB_PATH": str(self.duckdb_file)}
 
     def __str__(self) -> str:
         return str(self.postgres) if self.postgres else str(self.duckdb_file)
@@ -138,3 +147,21 @@ def publish(build: Path, published: Path) -> None:
     published.parent.mkdir(parents=True, exist_ok=True)
     os.replace(build, published)
     _fsync(published.parent)
+
+
+def replace_symlink(link: Path, target: str) -> None:
+    """Point the symlink `link` at `target` (a name relative to its folder) in one atomic rename.
+
+    A reader resolving `link` gets either the old target or the new one, never a missing path.
+    """
+    if link.exists() and not link.is_symlink():
+        raise FileExistsError(f"{link} is a real file or folder, not the symlink socialmart publishes: move it away")
+    staged = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    staged.unlink(missing_ok=True)
+    os.symlink(target, staged)
+    try:
+        os.replace(staged, link)
+    except OSError:
+        staged.unlink(missing_ok=True)
+        raise
+    _fsync(link.parent)

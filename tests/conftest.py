@@ -16,6 +16,26 @@ import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults)
 if TYPE_CHECKING:
     from postgres_support import PostgresRun, PostgresServer
 
+# pytest-xdist workers (make test runs one per core) share the dbt project folder: each worker gets its own dbt
+# target and log folders, so two dbt invocations never overwrite each other's manifest or partial-parse file.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER:
+    os.environ.setdefault("DBT_TARGET_PATH", f"target/{_WORKER}")
+    os.environ.setdefault("DBT_LOG_PATH", f"logs/{_WORKER}")
+# Tests that read the session's nightly runs (tests/e2e, and any test using the Postgres nightly run).
+NIGHTLY_GROUP = "nightly"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the tests for pytest-xdist's loadgroup scheduling: every test of the nightly runs on one worker, so the
+    session's DuckDB scenario and Postgres nightly run (about 2 minutes each) are built once, and each other module
+    on one worker, so its module-scoped fixtures are built once."""
+    for item in items:
+        in_e2e = "e2e" in item.path.parts
+        group = NIGHTLY_GROUP if in_e2e or "postgres_nightly" in item.fixturenames else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 # Under trust authentication the server ignores a password, so the Postgres nightly run always sends one: the tests
 # check that it shows up in no log.
 FALLBACK_PASSWORD = "never-logged-9f3c"
@@ -26,7 +46,7 @@ def prefect_harness() -> Iterator[None]:
     """Run flows against one temporary Prefect server for the whole session (starting one takes ~20 s)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=300):
         yield
 
 
@@ -67,13 +87,14 @@ def postgres_nightly(
     prefect_harness: None, postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PostgresRun]:
     """One first nightly run for the e2e RUN_DATE on the sandbox with `warehouse = "postgres"`, into a database of
-    its own, shared by the Postgres integration and e2e tests (a full load and dbt build on PostgreSQL takes ~2
-    minutes, so make test runs it once)."""
+    its own: load, dbt, gate and schema-swap publish, with a login password for the read-only role
+    socialmart_reader. Shared by the Postgres integration and e2e tests (a full run on PostgreSQL takes ~2 minutes,
+    so make test runs it once)."""
     import logging
     from dataclasses import replace
 
     from e2e_scenario import RUN_DATE
-    from postgres_support import LogLines, PostgresRun
+    from postgres_support import READER_PASSWORD, LogLines, PostgresRun
 
     from flows.nightly import nightly
 
@@ -85,6 +106,7 @@ def postgres_nightly(
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("SOCIALMART__WAREHOUSE", "postgres")
             mp.setenv("SOCIALMART__POSTGRES_DSN", database.dsn)
+            mp.setenv("SOCIALMART__POSTGRES_READER_PASSWORD", READER_PASSWORD)
             mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
             mp.setenv("SOCIALMART__REPORTS_DIR", str(root / "reports"))
             logging.getLogger().addHandler(log)

@@ -17,13 +17,14 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import psycopg2
+from psycopg2 import sql as pg_sql
 
 from socialmart.config import ConfigError, PostgresConnection, parse_postgres_dsn
 
@@ -32,6 +33,9 @@ REQUIRE_ENV = "SOCIALMART_REQUIRE_POSTGRES"
 LOCAL_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BINARY_GLOB = "/usr/lib/postgresql/*/bin"
 CONNECT_TIMEOUT_SECONDS = 3
+# The login password the Postgres nightly run gives the read-only role socialmart_reader: the BI tests log in with
+# it, and the tests check that it shows up in no log.
+READER_PASSWORD = "reader-never-logged-5b2e"
 
 
 class PostgresUnavailable(RuntimeError):
@@ -179,6 +183,42 @@ def query(database: PostgresConnection, sql: str) -> list[tuple[Any, ...]]:
     with closing(psycopg2.connect(database.dsn)) as con, con.cursor() as cur:
         cur.execute(sql)
         return cur.fetchall()
+
+
+# DuckDB column types PostgreSQL spells differently (the others, such as DECIMAL(18,2) or TIMESTAMP WITH TIME ZONE,
+# are the same in both).
+_PG_TYPES = {"DOUBLE": "DOUBLE PRECISION", "FLOAT": "REAL", "HUGEINT": "NUMERIC", "UBIGINT": "NUMERIC"}
+
+
+def copy_duckdb_tables(path: Path, database: PostgresConnection, schemas: Mapping[str, str]) -> None:
+    """Copy the tables of each schema `schemas` names in the DuckDB file `path` into `database`, in the schema it
+    maps to, with the same columns and types. For small test warehouses (rows are inserted one by one)."""
+    import duckdb
+
+    duck = duckdb.connect(str(path), read_only=True)
+    with closing(duck), closing(psycopg2.connect(database.dsn)) as con, con, con.cursor() as cur:
+        for schema, target_schema in schemas.items():
+            cur.execute(pg_sql.SQL("create schema if not exists {}").format(pg_sql.Identifier(target_schema)))
+            tables = duck.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                [schema],
+            ).fetchall()
+            for (table,) in tables:
+                columns = duck.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                target = pg_sql.Identifier(target_schema, table)
+                definitions = pg_sql.SQL(", ").join(
+                    pg_sql.SQL("{} {}").format(pg_sql.Identifier(name), pg_sql.SQL(_PG_TYPES.get(kind, kind)))
+                    for name, kind in columns
+                )
+                cur.execute(pg_sql.SQL("create table {} ({})").format(target, definitions))
+                rows = duck.execute(f'select * from "{schema}"."{table}"').fetchall()
+                placeholders = pg_sql.SQL(", ").join(pg_sql.Placeholder() * len(columns))
+                cur.executemany(pg_sql.SQL("insert into {} values ({})").format(target, placeholders), rows)
 
 
 @dataclass

@@ -1,30 +1,19 @@
-"""Builders shared by the suite modules: primary keys and value ranges."""
+"""Builders shared by the suite modules."""
 
 from __future__ import annotations
 
-import great_expectations.expectations as gxe
+from typing import Any
 
-from expectations.specs import CheckSpec
-
-
-def primary_key(name: str, table: str, columns: list[str]) -> CheckSpec:
-    """A uniqueness check on one column or on a compound key."""
-    expectation = (
-        gxe.ExpectColumnValuesToBeUnique(column=columns[0])
-        if len(columns) == 1
-        else gxe.ExpectCompoundColumnsToBeUnique(column_list=columns)
-    )
-    key = ", ".join(columns)
-    return CheckSpec(name, expectation, table, key, f"({key}) is unique")
+from expectations.sql import quote_ident
 
 
-def non_negative(name: str, table: str, column: str) -> CheckSpec:
-    """A check that a numeric column is never negative."""
-    expectation = gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
-    return CheckSpec(name, expectation, table, column, f"{column} >= 0")
+def bad_row_count(details: dict[str, Any]) -> int:
+    """The number of rows GX found breaking a row-level expectation (0 when the query returned no rows)."""
+    return int(details.get("unexpected_count") or 0)
 
 
-def not_greater_than(name: str, table: str, small: str, large: str) -> CheckSpec:
-    """A check that ``small <= large`` on every row (e.g. clicks <= impressions)."""
-    expectation = gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A=large, column_B=small, or_equal=True)
-    return CheckSpec(name, expectation, table, small, f"{small} <= {large}")
+def key_text(columns: tuple[str, ...] | list[str], alias: str = "") -> str:
+    """SQL rendering a (compound) key as one text value, ``a | b | c`` (``null`` for a missing part)."""
+    prefix = f"{alias}." if alias else ""
+    parts = [f"COALESCE(CAST({prefix}{quote_ident(c)} AS VARCHAR), 'null')" for c in columns]
+    return " || ' | ' || ".join(parts)

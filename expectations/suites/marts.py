@@ -1,4 +1,5 @@
-"""Suite family ``marts``: primary keys, value ranges and naming compliance of the marts."""
+"""Suite family ``marts``: naming-convention compliance of the campaigns (the marts' keys are tested by dbt and in
+``keys``, their value ranges in ``ranges``)."""
 
 from __future__ import annotations
 
@@ -9,40 +10,8 @@ import great_expectations.expectations as gxe
 from expectations.params import GateParams
 from expectations.specs import AssetSpec, CheckSpec
 from expectations.sql import qualified
-from expectations.suites.common import non_negative, not_greater_than, primary_key
 
 FAMILY = "marts"
-
-
-def orders_attributed() -> AssetSpec:
-    """marts.fct_orders_attributed: order_key is unique."""
-    table = "marts.fct_orders_attributed"
-    return AssetSpec(
-        name="marts_fct_orders_attributed",
-        suite=f"{FAMILY}.fct_orders_attributed",
-        query=f"SELECT order_key FROM {qualified(table)}",
-        requires=(table,),
-        index_columns=("order_key",),
-        checks=(primary_key(f"primary_key.{table}", table, ["order_key"]),),
-    )
-
-
-def ad_performance_daily() -> AssetSpec:
-    """marts.fct_ad_performance_daily: primary key, spend >= 0, clicks <= impressions."""
-    table = "marts.fct_ad_performance_daily"
-    key = ["platform", "account_id", "ad_id", "date_day"]
-    return AssetSpec(
-        name="marts_fct_ad_performance_daily",
-        suite=f"{FAMILY}.fct_ad_performance_daily",
-        query=f"SELECT {', '.join(key)}, spend, impressions, clicks FROM {qualified(table)}",
-        requires=(table,),
-        index_columns=tuple(key),
-        checks=(
-            primary_key(f"primary_key.{table}", table, key),
-            non_negative(f"spend_non_negative.{table}", table, "spend"),
-            not_greater_than(f"clicks_le_impressions.{table}", table, "clicks", "impressions"),
-        ),
-    )
 
 
 def _noncompliant_share(result: dict[str, Any]) -> float | None:
@@ -78,4 +47,4 @@ def campaign_naming(params: GateParams) -> AssetSpec:
 
 def build(params: GateParams) -> list[AssetSpec]:
     """All assets of the marts family."""
-    return [orders_attributed(), ad_performance_daily(), campaign_naming(params)]
+    return [campaign_naming(params)]

@@ -1,4 +1,4 @@
-"""Suite family ``raw``: freshness per source, primary keys and value ranges of the raw_* tables."""
+"""Suite family ``raw``: freshness per source (the raw keys are in ``keys``, their value ranges in ``ranges``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import great_expectations.expectations as gxe
 from expectations.params import GateParams
 from expectations.specs import AssetSpec, CheckSpec
 from expectations.sql import as_date, date_literal, qualified, utc_date
-from expectations.suites.common import non_negative, not_greater_than, primary_key
 
 FAMILY = "raw"
 NO_ROWS = 99999  # days_behind reported for an empty table
@@ -19,7 +18,7 @@ NO_ROWS = 99999  # days_behind reported for an empty table
 
 @dataclass(frozen=True)
 class FreshnessSource:
-    """Where a source's freshness is read: its dataset, table and date (or timestamptz) column.
+    """Where a source's dated rows are (for freshness and volume): its dataset, table and date (or timestamptz) column.
 
     Sources with a row for every day (an account's daily insights, a daily snapshot, orders) are judged by their
     newest data day. Sources that may rightly have no new rows for days (an ad account with no campaign running, a
@@ -117,40 +116,6 @@ def freshness(source: FreshnessSource, params: GateParams) -> AssetSpec:
     )
 
 
-def ad_insights() -> AssetSpec:
-    """raw_meta_ads.ad_insights: primary key, spend >= 0, clicks <= impressions."""
-    table = "raw_meta_ads.ad_insights"
-    key = ["account_id", "ad_id", "date_start"]
-    return AssetSpec(
-        name="raw_meta_ads_ad_insights",
-        suite=f"{FAMILY}.meta_ads_ad_insights",
-        query=f"SELECT account_id, ad_id, date_start, spend, impressions, clicks FROM {qualified(table)}",
-        requires=(table,),
-        index_columns=tuple(key),
-        checks=(
-            primary_key(f"primary_key.{table}", table, key),
-            non_negative(f"spend_non_negative.{table}", table, "spend"),
-            not_greater_than(f"clicks_le_impressions.{table}", table, "clicks", "impressions"),
-        ),
-    )
-
-
-def shopify_orders() -> AssetSpec:
-    """raw_shopify.orders: primary key (shop, id) and no duplicated order name per shop."""
-    table = "raw_shopify.orders"
-    return AssetSpec(
-        name="raw_shopify_orders",
-        suite=f"{FAMILY}.shopify_orders",
-        query=f'SELECT shop, id, "name" FROM {qualified(table)}',
-        requires=(table,),
-        index_columns=("shop", "id", "name"),
-        checks=(
-            primary_key(f"primary_key.{table}", table, ["shop", "id"]),
-            primary_key(f"unique_order_name.{table}", table, ["shop", "name"]),
-        ),
-    )
-
-
 def build(params: GateParams) -> list[AssetSpec]:
     """The raw family's assets for the sources this run loads (``GateParams.sources``).
 
@@ -160,9 +125,4 @@ def build(params: GateParams) -> list[AssetSpec]:
     sources = [
         name for name in {**FRESHNESS_SOURCES, **dict.fromkeys(params.sources or ())} if params.checks_source(name)
     ]
-    assets = [freshness(FRESHNESS_SOURCES.get(name) or _by_load(name), params) for name in sources]
-    if params.checks_source("meta_ads"):
-        assets.append(ad_insights())
-    if params.checks_source("shopify"):
-        assets.append(shopify_orders())
-    return assets
+    return [freshness(FRESHNESS_SOURCES.get(name) or _by_load(name), params) for name in sources]

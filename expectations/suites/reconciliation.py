@@ -1,259 +1,257 @@
-"""Suite family ``reconciliation``: mart totals per currency (and ad platform) equal raw totals, to the cent.
+"""Suite family ``reconciliation``: raw = staging = marts for ad spend, impressions and clicks, store revenue and
+order count.
 
-Each asset is a small per-currency comparison computed in the warehouse (a full outer join of two grouped
-sums), validated row by row: ``abs_diff`` must not exceed ``GateParams.reconciliation_tolerance``.
+Each layer's totals are computed in the warehouse from that layer's own tables: the raw tables dlt loaded (in their
+native units, converted per row as staging does), the dbt staging views, and the marts
+(``fct_ad_performance_daily`` per platform and currency, ``fct_orders_attributed`` per store and currency). One row
+per key and metric compares the three; ``finding`` names the layer that lost or gained, e.g. ``staging lost 12.50
+against raw`` or ``marts gained 3 against staging``, and is null when the layers agree within the tolerance
+(``GateParams.reconciliation_tolerance`` for money, exact for counts). One GX expectation per asset requires every
+finding to be null, so a failure's samples show the key, metric, the three totals and the finding.
+
+dbt's singular tests ``assert_ad_spend_reconciles`` and ``assert_revenue_reconciles`` compare staging with the
+marts per currency and stop the run before the gate; the gate adds the raw layer (what dlt loaded, before staging
+renames, casts and converts it) and the finer key (a platform's spend moved onto another platform of the same
+currency leaves the currency totals unchanged).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
 
 import great_expectations.expectations as gxe
 
 from expectations.params import GateParams
 from expectations.specs import AssetSpec, CheckSpec
-from expectations.sql import qualified, string_literal
+from expectations.sql import qualified, quote_ident, string_literal, union_all
+from expectations.suites import store
+from expectations.suites.common import bad_row_count
+from expectations.suites.platforms import AD_EXPORTS, AD_PLATFORMS, AMOUNT, EXPORT_CURRENCY, EXPORT_DAY, AdPlatform
 
 FAMILY = "reconciliation"
 MONEY = "DECIMAL(38, 2)"
-AMOUNT = "DECIMAL(18, 2)"  # the raw contract's money type; the casts also accept amounts loaded as text
-INDEX_COLUMNS = ("currency_code", "raw_total", "mart_total")
-
-AD_INSIGHTS = "raw_meta_ads.ad_insights"
-TIKTOK_AD_INSIGHTS = "raw_tiktok_ads.ad_insights"
-GOOGLE_AD_INSIGHTS = "raw_google_ads.ad_insights"
-# Ad platform -> (raw insights table, its currency column, its spend in currency units). Meta is required; the
-# others count when loaded. Google Ads reports cost in micros (whole millionths, exact at 2 decimals).
-AD_SPEND_SOURCES = {
-    "meta": (AD_INSIGHTS, "account_currency", "spend"),
-    "tiktok": (TIKTOK_AD_INSIGHTS, "advertiser_currency", "spend"),
-    "google": (GOOGLE_AD_INSIGHTS, "customer_currency", "CAST(cost_micros AS DECIMAL(24, 0)) / 1000000"),
-    # spend in micro-currency of the account currency, converted per row to the cent as staging does.
-    "snapchat": ("raw_snapchat_ads.ad_insights", "account_currency", "CAST(spend AS DECIMAL(24, 0)) / 1000000"),
-    # costInLocalCurrency, decimal(18,6) currency units; cast per row to the cent as staging does.
-    "linkedin": ("raw_linkedin_ads.ad_insights", "account_currency", "cost_in_local_currency"),
-    # billed_charge_local_micro in micros of the account currency, converted per row to the cent as staging does.
-    "x": ("raw_x_ads.ad_insights", "account_currency", "CAST(billed_charge_local_micro AS DECIMAL(24, 0)) / 1000000"),
-    # SPEND_IN_MICRO_DOLLAR: micros of the ad account currency (despite the name), per row to the cent as staging.
-    "pinterest": (
-        "raw_pinterest_ads.ad_insights",
-        "account_currency",
-        "CAST(spend_in_micro_dollar AS DECIMAL(24, 0)) / 1000000",
-    ),
-}
-# Ads Manager export files (docs/sources/exports.md), reconciled into their platform's total. The marts drop an
-# export row when the API loaded the same account and day (the API wins), and so does the raw side here.
-EXPORT_SPEND_SOURCES = {
-    "meta": ("raw_exports.meta_ads_manager", "account_id", "spend", (AD_INSIGHTS, "account_id", "date_start")),
-    "tiktok": (
-        "raw_exports.tiktok_ads_manager",
-        "advertiser_id",
-        "cost",
-        (TIKTOK_AD_INSIGHTS, "advertiser_id", "stat_date"),
-    ),
-}
-EXPORT_ORDERS = "raw_exports.shopify_orders"
 AD_PERFORMANCE = "marts.fct_ad_performance_daily"
-ORDERS = "raw_shopify.orders"
-LINE_ITEMS = "raw_shopify.order_line_items"
-REFUND_LINES = "raw_shopify.order_refund_line_items"
 ORDERS_ATTRIBUTED = "marts.fct_orders_attributed"
+LAYERS = ("raw", "staging", "marts")
+INDEX_COLUMNS = ("metric", "raw_total", "staging_total", "mart_total", "finding")
 
 
-def _compare(raw_cte: str, mart_cte: str) -> str:
-    """SQL comparing two per-currency totals (CTEs ``raw`` and ``mart`` with currency_code, total)."""
-    # A GX query asset must start with SELECT, hence the outer SELECT around the WITH.
+@dataclass(frozen=True)
+class Metric:
+    """A reconciled total: its column in every layer's totals and the difference accepted between layers."""
+
+    name: str
+    tolerance: Decimal
+    is_money: bool
+
+
+def _step(metric: Metric, before: str, after: str) -> str:
+    """SQL describing what layer ``after`` lost or gained against layer ``before`` (null within the tolerance)."""
+    b, a = f"COALESCE({before}.{metric.name}, 0)", f"COALESCE({after}.{metric.name}, 0)"
+    amount = f"ABS({a} - {b})"
+    shown = f"CAST({amount} AS VARCHAR)" if metric.is_money else f"CAST(CAST({amount} AS BIGINT) AS VARCHAR)"
     return (
-        f"SELECT * FROM (WITH raw AS ({raw_cte}), mart AS ({mart_cte}) "
-        "SELECT COALESCE(raw.currency_code, mart.currency_code) AS currency_code, "
-        f"CAST(COALESCE(raw.total, 0) AS {MONEY}) AS raw_total, "
-        f"CAST(COALESCE(mart.total, 0) AS {MONEY}) AS mart_total, "
-        f"CAST(ABS(COALESCE(raw.total, 0) - COALESCE(mart.total, 0)) AS {MONEY}) AS abs_diff "
-        "FROM raw FULL OUTER JOIN mart ON raw.currency_code IS NOT DISTINCT FROM mart.currency_code) comparison"
+        f"CASE WHEN {amount} > {metric.tolerance} THEN '{after} ' || "
+        f"CASE WHEN {a} < {b} THEN 'lost ' ELSE 'gained ' END || {shown} || ' against {before}' END"
     )
 
 
-def _check(name: str, table: str, column: str, rule: str, params: GateParams) -> CheckSpec:
-    tolerance = params.reconciliation_tolerance
+def layered_comparison(keys: tuple[str, ...], metrics: tuple[Metric, ...], layers: dict[str, str]) -> str:
+    """SQL comparing per-key totals of three layers: one row per key and metric with the totals and a finding.
+
+    Args:
+        keys: The key columns every layer's totals have (e.g. platform, currency_code).
+        metrics: The metric columns every layer's totals have.
+        layers: SQL of each layer's totals (``raw``, ``staging``, ``marts``), one row per key.
+    """
+    ctes = [f"{name} AS ({layers[name]})" for name in LAYERS]
+    key_list = ", ".join(keys)
+    all_keys = " UNION ".join(f"SELECT {key_list} FROM {name}" for name in LAYERS)
+    joins = " ".join(
+        f"LEFT JOIN {name} ON " + " AND ".join(f"{name}.{k} IS NOT DISTINCT FROM all_keys.{k}" for k in keys)
+        for name in LAYERS
+    )
+    rows = []
+    for metric in metrics:
+        totals = ", ".join(
+            f"CAST(COALESCE({layer}.{metric.name}, 0) AS {MONEY}) AS {column}"
+            for layer, column in zip(LAYERS, ("raw_total", "staging_total", "mart_total"), strict=True)
+        )
+        finding = f"NULLIF(CONCAT_WS('; ', {_step(metric, 'raw', 'staging')}, {_step(metric, 'staging', 'marts')}), '')"
+        rows.append(
+            f"SELECT {', '.join(f'all_keys.{k}' for k in keys)}, {string_literal(metric.name)} AS metric, {totals}, "
+            f"{finding} AS finding FROM all_keys {joins}"
+        )
+    return f"SELECT * FROM (WITH {', '.join(ctes)}, all_keys AS ({all_keys}) {union_all(rows)}) reconciliation"
+
+
+def _totals(keys: tuple[str, ...], metrics: tuple[Metric, ...], parts: list[str], empty: str) -> str:
+    """SQL summing the layer's parts per key (``empty``: a typed row-less part for a layer without tables)."""
+    sums = ", ".join(f"SUM({m.name}) AS {m.name}" for m in metrics)
+    return f"SELECT {', '.join(keys)}, {sums} FROM ({union_all(parts or [empty])}) parts GROUP BY {', '.join(keys)}"
+
+
+def _check(name: str, table: str, column: str, what: str, params: GateParams) -> CheckSpec:
     return CheckSpec(
         name=name,
-        expectation=gxe.ExpectColumnValuesToBeBetween(column="abs_diff", min_value=0, max_value=float(tolerance)),
+        expectation=gxe.ExpectColumnValuesToBeNull(column="finding"),
         table=table,
         column=column,
-        rule=f"{rule} (tolerance {tolerance})",
-        explain=lambda n: f"{n} currency total(s) differ between mart and raw",
+        rule=f"{what}: raw = staging = marts (money within {params.reconciliation_tolerance}, counts exact)",
+        observe=bad_row_count,
+        explain=lambda n: f"{n} total(s) differ between layers" if n else "every layer has the same totals",
     )
 
 
-def raw_spend_sql(tables: set[str], platform: str | None) -> str:
-    """Raw ad spend per (platform, currency) from each loaded ad platform's raw insights table and export file."""
-    wanted = {name for name in (*AD_SPEND_SOURCES, *EXPORT_SPEND_SOURCES) if platform is None or platform == name}
-    parts = [
-        f"SELECT {string_literal(name)} AS platform, {currency} AS currency_code, CAST({amount} AS {AMOUNT}) AS spend "
-        f"FROM {qualified(table)}"
-        for name, (table, currency, amount) in AD_SPEND_SOURCES.items()
-        if table in tables and name in wanted
-    ]
-    for name, (table, account, amount, (api_table, api_account, api_day)) in EXPORT_SPEND_SOURCES.items():
-        if table not in tables or name not in wanted:
-            continue
-        api_wins = (
-            f" WHERE NOT EXISTS (SELECT 1 FROM {qualified(api_table)} a "
-            f"WHERE a.{api_account} = e.{account} AND a.{api_day} = e.day)"
-            if api_table in tables
-            else ""
-        )
-        parts.append(
-            f"SELECT {string_literal(name)} AS platform, e.currency AS currency_code, "
-            f"CAST(e.{amount} AS {AMOUNT}) AS spend FROM {qualified(table)} e{api_wins}"
-        )
-    if not parts:
-        parts = ["SELECT CAST(NULL AS VARCHAR) AS platform, CAST(NULL AS VARCHAR) AS currency_code, 0 AS spend"]
+AD_KEYS = ("platform", "currency_code")
+AD_EMPTY = (
+    "SELECT CAST(NULL AS VARCHAR) AS platform, CAST(NULL AS VARCHAR) AS currency_code, "
+    f"CAST(0 AS {AMOUNT}) AS spend, 0 AS impressions, 0 AS clicks WHERE 1 = 0"
+)
+
+
+def _ad_part(platform: str, currency: str, spend: str, impressions: str, clicks: str, source: str) -> str:
+    """One platform's totals per currency from one table (``source`` is the FROM ... WHERE tail)."""
+    currency = f"UPPER(CAST({currency} AS VARCHAR))"
     return (
-        f"SELECT platform, currency_code, CAST(SUM(spend) AS {MONEY}) AS total "
-        f"FROM ({' UNION ALL '.join(parts)}) spend_rows WHERE platform IS NOT NULL GROUP BY platform, currency_code"
+        f"SELECT {string_literal(platform)} AS platform, {currency} AS currency_code, "
+        f"SUM(CAST({spend} AS {AMOUNT})) AS spend, SUM(CAST({impressions} AS BIGINT)) AS impressions, "
+        f"SUM(CAST({clicks} AS BIGINT)) AS clicks FROM {source} GROUP BY {currency}"
     )
 
 
-def spend(params: GateParams, tables: set[str] | None = None) -> AssetSpec:
-    """sum(fct_ad_performance_daily.spend_local) per platform and currency = raw spend per platform and currency.
-
-    Every ad platform whose raw insights table is loaded is reconciled on its own (Meta
-    ``raw_meta_ads.ad_insights.spend`` per account_currency, TikTok ``raw_tiktok_ads.ad_insights.spend`` per
-    advertiser_currency, Google ``raw_google_ads.ad_insights.cost_micros`` / 10^6 per customer_currency);
-    ``spend_reconciliation_platform`` narrows both sides to one platform.
-    """
-    platform = params.spend_reconciliation_platform
-    where = f" WHERE platform = {string_literal(platform)}" if platform else ""
-    raw_cte = raw_spend_sql(tables or set(), platform)
-    mart_cte = (
-        f"SELECT platform, currency_code, CAST(SUM(spend_local) AS {MONEY}) AS total "
-        f"FROM {qualified(AD_PERFORMANCE)}{where} GROUP BY platform, currency_code"
-    )
-    query = (
-        f"SELECT * FROM (WITH raw AS ({raw_cte}), mart AS ({mart_cte}) "
-        "SELECT COALESCE(raw.platform, mart.platform) AS platform, "
-        "COALESCE(raw.currency_code, mart.currency_code) AS currency_code, "
-        f"CAST(COALESCE(raw.total, 0) AS {MONEY}) AS raw_total, "
-        f"CAST(COALESCE(mart.total, 0) AS {MONEY}) AS mart_total, "
-        f"CAST(ABS(COALESCE(raw.total, 0) - COALESCE(mart.total, 0)) AS {MONEY}) AS abs_diff "
-        "FROM raw FULL OUTER JOIN mart ON raw.platform = mart.platform "
-        "AND raw.currency_code IS NOT DISTINCT FROM mart.currency_code) comparison"
-    )
-    rule = (
-        "sum(spend_local) per platform and currency_code = raw spend per platform and currency "
-        "(each loaded raw_<platform>_ads insights table and Ads Manager export)"
-    )
-    return AssetSpec(
-        name="reconcile_spend",
-        suite=f"{FAMILY}.ad_spend",
-        query=query,
-        requires=(*((AD_INSIGHTS,) if params.checks_source("meta_ads") else ()), AD_PERFORMANCE),
-        index_columns=("platform", *INDEX_COLUMNS),
-        checks=(_check(f"reconcile_spend.{AD_PERFORMANCE}", AD_PERFORMANCE, "spend_local", rule, params),),
+def _api_wins(api_table: str, api_account: str, api_day: str, account: str, day: str, tables: set[str]) -> str:
+    """WHERE tail dropping an export row when the API table has the same account and day (none without it)."""
+    if api_table not in tables:
+        return ""
+    return (
+        f" WHERE NOT EXISTS (SELECT 1 FROM {qualified(api_table)} AS api "
+        f"WHERE api.{quote_ident(api_account)} = e.{quote_ident(account)} "
+        f"AND api.{quote_ident(api_day)} = e.{quote_ident(day)})"
     )
 
 
-def stripe_revenue_parts(with_refunds: bool) -> list[str]:
-    """Raw Stripe-only net sales (docs/sources/stripe.md): captured amounts of succeeded charges without Shopify order
-    metadata, minus their refunds that did not fail; minor units to currency units (zero-decimal currencies kept)."""
-    zero_decimal = "'bif','clp','djf','gnf','jpy','kmf','krw','mga','pyg','rwf','ugx','vnd','vuv','xaf','xof','xpf'"
-
-    def units(column: str, currency: str) -> str:
-        return (
-            f"CAST(CASE WHEN LOWER({currency}) IN ({zero_decimal}) THEN CAST({column} AS DECIMAL(20, 0)) "
-            f"ELSE CAST({column} AS DECIMAL(20, 0)) / 100 END AS {AMOUNT})"
-        )
-
-    sale = (
-        "c.status = 'succeeded' AND COALESCE(c.captured, FALSE) AND NULLIF(TRIM(c.shopify_order_id), '') IS NULL "
-        "AND c.amount_captured > 0"
-    )
+def ad_raw_parts(platforms: list[AdPlatform], tables: set[str]) -> list[str]:
+    """Each platform's raw totals: its insights table and its Ads Manager export rows the API did not load."""
     parts = [
-        f"SELECT UPPER(c.currency) AS currency_code, {units('c.amount_captured', 'c.currency')} AS amount "
-        f"FROM {qualified('raw_stripe.charges')} c WHERE {sale}"
-    ]
-    if with_refunds:
-        parts.append(
-            f"SELECT UPPER(c.currency) AS currency_code, -{units('r.amount', 'r.currency')} AS amount "
-            f"FROM {qualified('raw_stripe.refunds')} r JOIN {qualified('raw_stripe.charges')} c "
-            "ON r.account_id = c.account_id AND r.charge = c.id "
-            f"WHERE {sale} AND COALESCE(r.status, 'succeeded') NOT IN ('failed', 'canceled')"
+        _ad_part(
+            p.platform,
+            quote_ident(p.currency),
+            p.spend,
+            quote_ident(p.impressions),
+            quote_ident(p.clicks),
+            qualified(p.raw_table),
         )
+        for p in platforms
+        if p.raw_table in tables
+    ]
+    for export in AD_EXPORTS:
+        api = AD_PLATFORMS[export.platform]
+        if export.table not in tables or api not in platforms:
+            continue
+        where = _api_wins(api.raw_table, api.account, api.day, export.account, EXPORT_DAY, tables)
+        source = f"{qualified(export.table)} AS e{where}"
+        spend = f"e.{quote_ident(export.spend)}"
+        parts.append(_ad_part(export.platform, f"e.{EXPORT_CURRENCY}", spend, "e.impressions", "e.clicks", source))
     return parts
 
 
-def export_revenue_part(tables: set[str]) -> str:
-    """Raw net sales of Shopify export orders the API did not load: Subtotal minus the export refund rule
-    (Refunded Amount x Subtotal / (Subtotal + Taxes), half up to the cent; docs/sources/exports.md)."""
-    api_wins = (
-        f" AND NOT EXISTS (SELECT 1 FROM {qualified(ORDERS)} a WHERE a.shop = e.shop AND a.name = e.order_name)"
-        if ORDERS in tables
-        else ""
-    )
-    cents = "CAST(ROUND({} * 100) AS HUGEINT)"
-    subtotal, gross = cents.format("e.subtotal"), cents.format("(e.subtotal + COALESCE(e.taxes, 0))")
-    refunded = cents.format("COALESCE(e.refunded_amount, 0)")
-    refund = (
-        f"CASE WHEN {gross} > 0 AND {refunded} > 0 "
-        f"THEN CAST((2 * {refunded} * {subtotal} + {gross}) // (2 * {gross}) AS DECIMAL(18, 0)) * 0.01 ELSE 0 END"
-    )
-    return (
-        f"SELECT UPPER(e.currency) AS currency_code, CAST(e.subtotal AS {AMOUNT}) - {refund} AS amount "
-        f"FROM {qualified(EXPORT_ORDERS)} e "
-        f"WHERE COALESCE(LOWER(TRIM(e.payment_method)), '') <> 'bogus'{api_wins}"
-    )
+def ad_staging_parts(platforms: list[AdPlatform], tables: set[str]) -> list[str]:
+    """Each platform's staging totals: its insights staging model and its export's, with the same API-wins rule."""
+    parts = [
+        _ad_part(p.platform, "currency_code", "spend_local", "impressions", "clicks", qualified(p.staging_model))
+        for p in platforms
+        if p.staging_model in tables
+    ]
+    for export in AD_EXPORTS:
+        api = AD_PLATFORMS[export.platform]
+        if export.staging_model not in tables or api not in platforms:
+            continue
+        where = _api_wins(api.staging_model, "account_id", "date_day", "account_id", "date_day", tables)
+        source = f"{qualified(export.staging_model)} AS e{where}"
+        parts.append(_ad_part(export.platform, "e.currency_code", "e.spend_local", "e.impressions", "e.clicks", source))
+    return parts
 
 
-def store_revenue_sql(tables: set[str]) -> str:
-    """Raw net sales per currency: non-test orders' line items after discounts, minus refund line subtotals; plus
-    export orders and Stripe-only sales when loaded.
+def ads(params: GateParams, tables: set[str]) -> AssetSpec:
+    """Spend, impressions and clicks per platform and currency: raw = staging = fct_ad_performance_daily.
 
-    dlt only creates the refund table once a refund was loaded; without it refunds count as zero.
+    Every ad platform is compared on its own; ``spend_reconciliation_platform`` narrows every layer to one platform.
     """
-    orders = f"SELECT shop, id, currency FROM {qualified(ORDERS)} WHERE NOT COALESCE(test, FALSE)"
-    parts = []
-    if ORDERS in tables and LINE_ITEMS in tables:
-        parts.append(
-            f"SELECT o.currency AS currency_code, CAST(li.price AS {AMOUNT}) * li.quantity "
-            f"- COALESCE(CAST(li.total_discount AS {AMOUNT}), 0) AS amount "
-            f"FROM {qualified(LINE_ITEMS)} li JOIN ({orders}) o ON li.shop = o.shop AND li.order_id = o.id"
-        )
-    if REFUND_LINES in tables and ORDERS in tables:
-        parts.append(
-            f"SELECT o.currency AS currency_code, -CAST(r.subtotal AS {AMOUNT}) AS amount "
-            f"FROM {qualified(REFUND_LINES)} r JOIN ({orders}) o ON r.shop = o.shop AND r.order_id = o.id"
-        )
-    if EXPORT_ORDERS in tables:
-        parts.append(export_revenue_part(tables))
-    if "raw_stripe.charges" in tables:
-        parts.extend(stripe_revenue_parts("raw_stripe.refunds" in tables))
-    if not parts:
-        parts = [f"SELECT CAST(NULL AS VARCHAR) AS currency_code, CAST(0 AS {AMOUNT}) AS amount"]
-    return (
-        f"SELECT currency_code, CAST(SUM(amount) AS {MONEY}) AS total "
-        f"FROM ({' UNION ALL '.join(parts)}) amounts WHERE currency_code IS NOT NULL GROUP BY currency_code"
+    only = params.spend_reconciliation_platform
+    platforms = [p for p in AD_PLATFORMS.values() if only in (None, p.platform)]
+    metrics = (
+        Metric("spend", params.reconciliation_tolerance, is_money=True),
+        Metric("impressions", Decimal(0), is_money=False),
+        Metric("clicks", Decimal(0), is_money=False),
     )
-
-
-def revenue(params: GateParams, tables: set[str]) -> AssetSpec:
-    """sum(fct_orders_attributed.revenue_local) per currency = raw store revenue per currency."""
-    mart_cte = (
-        f"SELECT currency_code, CAST(SUM(revenue_local) AS {MONEY}) AS total "
-        f"FROM {qualified(ORDERS_ATTRIBUTED)} GROUP BY currency_code"
+    where = f" WHERE platform = {string_literal(only)}" if only else ""
+    mart = (
+        f"SELECT platform, currency_code, SUM(spend_local) AS spend, SUM(impressions) AS impressions, "
+        f"SUM(clicks) AS clicks FROM {qualified(AD_PERFORMANCE)}{where} GROUP BY platform, currency_code"
     )
-    rule = (
-        "sum(revenue_local) per currency_code = raw net sales per currency (non-test line items "
-        "price*quantity - total_discount, minus refund line subtotals)"
-    )
+    layers = {
+        "raw": _totals(AD_KEYS, metrics, ad_raw_parts(platforms, tables), AD_EMPTY),
+        "staging": _totals(AD_KEYS, metrics, ad_staging_parts(platforms, tables), AD_EMPTY),
+        "marts": mart,
+    }
+    meta = AD_PLATFORMS["meta"].raw_table
     return AssetSpec(
-        name="reconcile_revenue",
-        suite=f"{FAMILY}.store_revenue",
-        query=_compare(store_revenue_sql(tables), mart_cte),
-        requires=(*((ORDERS, LINE_ITEMS) if params.checks_source("shopify") else ()), ORDERS_ATTRIBUTED),
-        index_columns=INDEX_COLUMNS,
-        checks=(_check(f"reconcile_revenue.{ORDERS_ATTRIBUTED}", ORDERS_ATTRIBUTED, "revenue_local", rule, params),),
+        name="reconcile_ads",
+        suite=f"{FAMILY}.ad_performance",
+        query=layered_comparison(AD_KEYS, metrics, layers),
+        requires=(*((meta,) if params.checks_source("meta_ads") else ()), AD_PERFORMANCE),
+        index_columns=(*AD_KEYS, *INDEX_COLUMNS),
+        checks=(
+            _check(
+                f"reconcile_ads.{AD_PERFORMANCE}",
+                AD_PERFORMANCE,
+                "spend_local, impressions, clicks",
+                "spend, impressions and clicks per platform and currency",
+                params,
+            ),
+        ),
+    )
+
+
+STORE_KEYS = ("store", "currency_code")
+STORE_EMPTY = (
+    "SELECT CAST(NULL AS VARCHAR) AS store, CAST(NULL AS VARCHAR) AS currency_code, "
+    f"CAST(0 AS {AMOUNT}) AS revenue, 0 AS orders WHERE 1 = 0"
+)
+
+
+def orders(params: GateParams, tables: set[str]) -> AssetSpec:
+    """Net sales and order count per store (shopify, stripe) and currency: raw = staging = fct_orders_attributed."""
+    metrics = (
+        Metric("revenue", params.reconciliation_tolerance, is_money=True),
+        Metric("orders", Decimal(0), is_money=False),
+    )
+    layers = {
+        "raw": _totals(STORE_KEYS, metrics, store.raw_parts(tables), STORE_EMPTY),
+        "staging": _totals(STORE_KEYS, metrics, store.staging_parts(tables), STORE_EMPTY),
+        "marts": store.mart_part(ORDERS_ATTRIBUTED),
+    }
+    shopify = (store.ORDERS, store.LINE_ITEMS) if params.checks_source("shopify") else ()
+    return AssetSpec(
+        name="reconcile_orders",
+        suite=f"{FAMILY}.store_orders",
+        query=layered_comparison(STORE_KEYS, metrics, layers),
+        requires=(*shopify, ORDERS_ATTRIBUTED),
+        index_columns=(*STORE_KEYS, *INDEX_COLUMNS),
+        checks=(
+            _check(
+                f"reconcile_orders.{ORDERS_ATTRIBUTED}",
+                ORDERS_ATTRIBUTED,
+                "revenue_local, orders",
+                "net sales (revenue_local) and order count per store and currency",
+                params,
+            ),
+        ),
     )
 
 
 def build(params: GateParams, tables: set[str]) -> list[AssetSpec]:
     """All assets of the reconciliation family."""
-    return [spend(params, tables), revenue(params, tables)]
+    return [ads(params, tables), orders(params, tables)]

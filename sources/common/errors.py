@@ -8,6 +8,7 @@ from dlt.common.schema.exceptions import DataValidationError
 from dlt.sources.helpers.rest_client.redaction import sanitize_url
 
 __all__ = [
+    "CustomerSaltError",
     "SourceApiError",
     "SourceAuthError",
     "SourceContractError",
@@ -107,7 +108,11 @@ class SourceContractError(RuntimeError):
         )
 
 
-def find_source_error(exc: BaseException) -> SourceApiError | SourceContractError | None:
+class CustomerSaltError(RuntimeError):
+    """The customer ids a source already loaded were not hashed with this run's salt (sources/common/privacy.py)."""
+
+
+def find_source_error(exc: BaseException) -> SourceApiError | SourceContractError | CustomerSaltError | None:
     """Walk the `__cause__`/`__context__` chain of `exc` (e.g. dlt's PipelineStepFailed) to our error.
 
     A DataValidationError (a broken schema contract) is returned as a SourceContractError.
@@ -115,7 +120,7 @@ def find_source_error(exc: BaseException) -> SourceApiError | SourceContractErro
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, SourceApiError):
+        if isinstance(current, SourceApiError | CustomerSaltError):
             return current
         if isinstance(current, DataValidationError):
             return SourceContractError(current)

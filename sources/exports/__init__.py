@@ -9,7 +9,8 @@ column-oriented with pyarrow.csv and loaded into dataset `raw_exports`:
 Every row keeps its `source_file` and `source_line`. Merging on these natural keys means the same file dropped twice
 (or a later export overlapping an earlier one) replaces rows instead of adding them. A file that cannot be read is
 rejected as a whole with an ExportFileError (file, line, reason); the other files still load and the caller gets
-the rejections in `ExportBatch.errors`.
+the rejections in `ExportBatch.errors`. A Shopify export's customer is loaded only as the salted hash of its email
+(`customer_id`, sources/common/privacy.py); without a salt the file is rejected.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.privacy import guard_salt
 from sources.exports.detect import META_ADS_MANAGER, SHOPIFY_ORDERS, TIKTOK_ADS_MANAGER, detect_kind
 from sources.exports.errors import ExportFileError
 from sources.exports.meta_ads_manager import parse_meta_ads_manager
@@ -48,6 +50,7 @@ class ExportBatch:
     tables: dict[str, list[pa.Table]] = field(default_factory=dict)
     loaded: dict[str, str] = field(default_factory=dict)  # file -> kind
     errors: list[ExportFileError] = field(default_factory=list)
+    pii_salt: str | None = field(default=None, repr=False)  # what the customers were hashed with
 
 
 def _shop_of(path: Path, root: Path, file: str) -> str:
@@ -62,7 +65,14 @@ def _shop_of(path: Path, root: Path, file: str) -> str:
     return path.parent.name
 
 
-def _parse_file(path: Path, root: Path) -> tuple[str, dict[str, pa.Table]]:
+NO_SALT = (
+    "a Shopify orders export holds customer emails, which are replaced by salted hashes before loading, and no salt "
+    "is set: set pii_salt under [socialmart] in .dlt/secrets.toml (or SOCIALMART__PII_SALT) to a long random "
+    'secret, e.g. the output of `python -c "import secrets; print(secrets.token_hex(32))"`, and keep it'
+)
+
+
+def _parse_file(path: Path, root: Path, pii_salt: str | None) -> tuple[str, dict[str, pa.Table]]:
     """(kind, tables) of one export file; raises ExportFileError."""
     file = path.relative_to(root).as_posix()
     header = read_header(path, file)
@@ -75,18 +85,23 @@ def _parse_file(path: Path, root: Path) -> tuple[str, dict[str, pa.Table]]:
         return kind, parse_meta_ads_manager(frame)
     if kind == TIKTOK_ADS_MANAGER:
         return kind, parse_tiktok_ads_manager(frame)
-    return SHOPIFY_ORDERS, parse_shopify_orders(frame, _shop_of(path, root, file))
+    shop = _shop_of(path, root, file)
+    if pii_salt is None:
+        raise ExportFileError(file, None, NO_SALT)
+    return SHOPIFY_ORDERS, parse_shopify_orders(frame, shop, pii_salt)
 
 
-def read_exports(exports_dir: str | Path) -> ExportBatch:
-    """Parse every `*.csv` file below `exports_dir` (sorted by path); collect the rejected files' errors."""
+def read_exports(exports_dir: str | Path, pii_salt: str | None = None) -> ExportBatch:
+    """Parse every `*.csv` file below `exports_dir` (sorted by path); collect the rejected files' errors.
+
+    `pii_salt` hashes the customers of Shopify orders exports; without it those files are rejected."""
     root = Path(exports_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"exports folder {root} does not exist")
-    batch = ExportBatch()
+    batch = ExportBatch(pii_salt=pii_salt)
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"):
         try:
-            kind, tables = _parse_file(path, root)
+            kind, tables = _parse_file(path, root, pii_salt)
         except ExportFileError as exc:
             batch.errors.append(exc)
             continue
@@ -96,28 +111,34 @@ def read_exports(exports_dir: str | Path) -> ExportBatch:
     return batch
 
 
-def _resource(name: str, tables: Sequence[pa.Table]) -> DltResource:
-    """A merge resource yielding the parsed Arrow tables of one raw table."""
+def _resource(name: str, tables: Sequence[pa.Table], pii_salt: str | None) -> DltResource:
+    """A merge resource yielding the parsed Arrow tables of one raw table (customer tables: salt checked first)."""
 
     def rows() -> Iterator[pa.Table]:
+        if name == "shopify_orders" and pii_salt is not None:  # only parsed at all with a salt
+            known = dlt.current.source_schema().tables.get(name, {}).get("columns", {})
+            guard_salt(pii_salt, "exports", loaded_before="email" in known)  # "email": the layout before hashing
         yield from tables
 
     return dlt.resource(rows, name=name, write_disposition="merge", primary_key=PRIMARY_KEYS[name])
 
 
 @dlt.source(name="exports", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
-def exports_source(exports_dir: str, batch: ExportBatch | None = None) -> Sequence[DltResource]:
+def exports_source(
+    exports_dir: str, pii_salt: str | None = None, batch: ExportBatch | None = None
+) -> Sequence[DltResource]:
     """The export files of `exports_dir` as resources meta_ads_manager, tiktok_ads_manager, shopify_orders and
     shopify_order_lines (only those with rows).
 
     Args:
         exports_dir: the folder the marketer drops the downloaded files into (sub-folders are read too).
-        batch: the folder already parsed with `read_exports` (so the caller can report its rejected files);
-            parsed here when not given, and rejected files are then only printed.
+        pii_salt: the secret salt customer emails are hashed with (`[socialmart] pii_salt`; never logged).
+        batch: the folder already parsed with `read_exports` (so the caller can report its rejected files), with
+            its salt; parsed here when not given, and rejected files are then only printed.
     """
     ensure_dlt_columns()
     if batch is None:
-        batch = read_exports(exports_dir)
+        batch = read_exports(exports_dir, pii_salt)
         for error in batch.errors:
             print(f"exports: rejected {error}")
-    return [_resource(name, tables) for name, tables in batch.tables.items() if tables]
+    return [_resource(name, tables, batch.pii_salt) for name, tables in batch.tables.items() if tables]

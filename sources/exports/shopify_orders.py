@@ -1,7 +1,9 @@
 """Shopify "Export orders" CSV -> tables `shopify_orders` (one row per order) and `shopify_order_lines`.
 
 The export has one row per line item; the order fields (Email, Financial Status, Currency, Subtotal, ...) are only
-on each order's first row, and an order's rows are consecutive. The file does not name its shop, so the shop is
+on each order's first row, and an order's rows are consecutive. The customer is the order's Email, loaded only as
+its salted hash `customer_id` (sources/common/privacy.py); names, emails, phones and addresses (Billing *, Shipping
+*, Phone, Notes) are never read into a table. The file does not name its shop, so the shop is
 the name of the folder the file is in (DIR/<shop>/orders_export_1.csv). "Refunded Amount" is the total refunded,
 tax included, with no refund date (the refund rule is applied in dbt: docs/sources/exports.md).
 """
@@ -13,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sources.common.arrow import MONEY, TIMESTAMP, field
+from sources.common.privacy import pseudonymise_array
 from sources.exports.detect import check_currency
 from sources.exports.errors import ExportFileError
 from sources.exports.reader import ExportFrame
@@ -24,7 +27,7 @@ ORDERS_SCHEMA = pa.schema(
         field("shop", pa.string(), nullable=False),
         field("order_name", pa.string(), nullable=False),
         field("order_id", pa.string()),
-        field("email", pa.string()),
+        field("customer_id", pa.string()),
         field("financial_status", pa.string()),
         field("fulfillment_status", pa.string()),
         field("currency", pa.string()),
@@ -72,8 +75,10 @@ def _positions(names: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return first, rows - starts + 1
 
 
-def parse_shopify_orders(frame: ExportFrame, shop: str) -> dict[str, pa.Table]:
-    """The file's rows as tables `shopify_orders` and `shopify_order_lines`; raises ExportFileError."""
+def parse_shopify_orders(frame: ExportFrame, shop: str, pii_salt: str) -> dict[str, pa.Table]:
+    """The file's rows as tables `shopify_orders` and `shopify_order_lines`; raises ExportFileError.
+
+    `customer_id` is the salted hash of the lower-cased, trimmed Email (null without one)."""
     frame.require(*_ORDER_COLUMNS, hint=": export all columns (Export orders -> CSV for Excel or plain CSV file)")
     names = frame.text("Name", required=True)
     first, position = _positions(names)
@@ -96,7 +101,7 @@ def parse_shopify_orders(frame: ExportFrame, shop: str) -> dict[str, pa.Table]:
             "shop": pa.array([shop] * n, pa.string()),
             "order_name": order_frame.text("Name"),
             "order_id": order_frame.text("Id", required=True),
-            "email": pc.utf8_lower(pc.utf8_trim_whitespace(order_frame.text("Email"))),
+            "customer_id": pseudonymise_array(pc.utf8_lower(order_frame.text("Email")), pii_salt),
             "financial_status": order_frame.text("Financial Status"),
             "fulfillment_status": order_frame.text("Fulfillment Status"),
             "currency": currency,

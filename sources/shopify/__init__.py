@@ -5,6 +5,8 @@ fills `orders`, `order_line_items` and `order_refund_line_items` (all merge on s
 by side. The cursor is kept per shop in the resource state: the newest `updated_at` loaded. A later run asks
 for `updated_at_min` = that cursor (inclusive, so the boundary orders come again and merge) up to
 `updated_at_max` = the run's cutoff, and so gets every order created, edited, cancelled or refunded since.
+Customer data never reaches the warehouse: the customer id is loaded as its salted hash, and names, emails, phones,
+addresses, IPs and browser details are not read (sources/common/privacy.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sources.common.dates import (
 )
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.parallel import stream_parallel
+from sources.common.privacy import guard_salt
 from sources.shopify import settings
 from sources.shopify.helpers import SHOPS_SCHEMA, ShopTarget, shop_client, shop_order_pages, shop_row
 
@@ -57,10 +60,15 @@ def shops_resource(shop_list: Sequence[ShopTarget], api_version: str) -> Iterato
     standalone=False,
 )
 def orders_resource(
-    shop_list: Sequence[ShopTarget], api_version: str, first_updated_at_min: dt.datetime, cutoff: dt.datetime
+    shop_list: Sequence[ShopTarget],
+    api_version: str,
+    first_updated_at_min: dt.datetime,
+    cutoff: dt.datetime,
+    pii_salt: str,
 ) -> Iterator[Any]:
     """Orders updated since the shop's cursor, split into three tables per page (one HTTP pass)."""
     cursors: dict[str, str] = dlt.current.resource_state().setdefault(settings.STATE_KEY, {})
+    guard_salt(pii_salt, settings.SOURCE_NAME, loaded_before=bool(cursors))
     producers = [
         partial(
             shop_order_pages,
@@ -68,6 +76,7 @@ def orders_resource(
             api_version,
             parse_timestamp(cursors.get(shop.handle)) or first_updated_at_min,
             cutoff,  # orders.json's updated_at_max is inclusive: an order updated at the cutoff comes twice
+            pii_salt,
         )
         for shop in shop_list
     ]
@@ -99,6 +108,7 @@ def _shop_list(
 def shopify_source(
     shops: list[str] = dlt.config.value,
     access_tokens: dict[str, str] = dlt.secrets.value,
+    pii_salt: str = dlt.secrets.value,
     shop_url_template: str = settings.DEFAULT_SHOP_URL_TEMPLATE,
     api_version: str = settings.DEFAULT_API_VERSION,
     start_date: str = dlt.config.value,
@@ -111,6 +121,8 @@ def shopify_source(
     Args:
         shops: shop handles; `{shop}` in `shop_url_template` is replaced by each.
         access_tokens: Admin API token per shop handle (read_orders; never logged).
+        pii_salt: the secret salt customer ids are hashed with (the flow passes `[socialmart] pii_salt`; never
+            logged).
         shop_url_template: base URL of a shop's API.
         api_version: Admin API version.
         start_date: first day (YYYY-MM-DD): a first run asks for orders updated from then on.
@@ -126,5 +138,5 @@ def shopify_source(
     first = earliest_instant(parse_date(start_date))
     return (
         shops_resource(shop_list, api_version),
-        orders_resource(shop_list, api_version, first, run_cutoff),
+        orders_resource(shop_list, api_version, first, run_cutoff, pii_salt),
     )

@@ -13,6 +13,7 @@ import requests
 from sources.common.arrow import MONEY, TIMESTAMP, ColumnBuffer, field
 from sources.common.dates import parse_timestamp
 from sources.common.http import ApiClient, ErrorInfo
+from sources.common.privacy import pseudonymise, url_with_utm_only, url_without_query
 from sources.shopify import settings
 
 SHOPS_SCHEMA = pa.schema(
@@ -46,7 +47,7 @@ ORDERS_SCHEMA = pa.schema(
         field("landing_site", pa.string()),
         field("referring_site", pa.string()),
         field("discount_codes", pa.string()),
-        field("customer_id", pa.int64()),
+        field("customer_id", pa.string()),
         field("customer_created_at", TIMESTAMP),
     ]
 )
@@ -126,8 +127,15 @@ def _money(value: Any) -> Any:
     return None if value is None or value == "" else value
 
 
-def order_rows(order: dict[str, Any], shop: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Split one order into its `orders`, `order_line_items` and `order_refund_line_items` rows."""
+def order_rows(
+    order: dict[str, Any], shop: str, pii_salt: str
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split one order into its `orders`, `order_line_items` and `order_refund_line_items` rows.
+
+    Personal data stays out: `customer_id` is the salted hash of the customer id, and the order's email, phone,
+    customer name and contact details, billing and shipping addresses, browser IP and client details, note and
+    note attributes are not read; landing_site keeps only its path and utm_* parameters, referring_site drops its
+    query (sources/common/privacy.py)."""
     order_id = int(order["id"])
     customer = order.get("customer") or {}
     shipping = ((order.get("total_shipping_price_set") or {}).get("shop_money") or {}).get("amount")
@@ -150,10 +158,10 @@ def order_rows(order: dict[str, Any], shop: str) -> tuple[dict[str, Any], list[d
         "financial_status": order.get("financial_status"),
         "test": bool(order.get("test")),
         "source_name": order.get("source_name"),
-        "landing_site": order.get("landing_site"),
-        "referring_site": order.get("referring_site"),
+        "landing_site": url_with_utm_only(order.get("landing_site")),
+        "referring_site": url_without_query(order.get("referring_site")),
         "discount_codes": ",".join(codes) if codes else None,
-        "customer_id": customer.get("id"),
+        "customer_id": pseudonymise(customer.get("id"), pii_salt),
         "customer_created_at": parse_timestamp(customer.get("created_at")),
     }
     lines = [
@@ -232,7 +240,8 @@ def order_pages(
 class OrderTables:
     """Buffers of the three order tables for one page of orders."""
 
-    def __init__(self) -> None:
+    def __init__(self, pii_salt: str) -> None:
+        self.pii_salt = pii_salt
         self.orders = ColumnBuffer(ORDERS_SCHEMA)
         self.line_items = ColumnBuffer(LINE_ITEMS_SCHEMA)
         self.refund_line_items = ColumnBuffer(REFUND_LINE_ITEMS_SCHEMA)
@@ -240,7 +249,7 @@ class OrderTables:
 
     def add(self, order: dict[str, Any], shop: str) -> None:
         """Add an order and its line items and refund line items."""
-        head, lines, refund_lines = order_rows(order, shop)
+        head, lines, refund_lines = order_rows(order, shop, self.pii_salt)
         self.orders.append(head)
         self.line_items.extend(lines)
         self.refund_line_items.extend(refund_lines)
@@ -268,11 +277,11 @@ class ShopTarget:
 
 
 def shop_order_pages(
-    shop: ShopTarget, api_version: str, updated_at_min: dt.datetime, updated_at_max: dt.datetime
+    shop: ShopTarget, api_version: str, updated_at_min: dt.datetime, updated_at_max: dt.datetime, pii_salt: str
 ) -> Iterator[tuple[str, dict[str, pa.Table], dt.datetime | None]]:
     """Per page of a shop's orders: (shop handle, tables by name, newest updated_at on the page)."""
     for page in order_pages(shop.client, shop.handle, shop.base_url, api_version, updated_at_min, updated_at_max):
-        tables = OrderTables()
+        tables = OrderTables(pii_salt)
         for order in page:
             tables.add(order, shop.handle)
         yield shop.handle, tables.flush(), tables.max_updated_at

@@ -9,12 +9,15 @@ Lists are read newest first with `limit=100`, `created[gte]` / `created[lt]` and
 Stripe sends no Retry-After on 429: the shared client retries 429 and 5xx with exponential backoff
 (`[runtime] request_backoff_factor` x 2^attempt, at most `request_max_retry_delay` seconds, `request_max_attempts`
 attempts). Amounts stay integer minor units in the charge currency (lower case, as Stripe writes it).
+Customer data never reaches the warehouse: a charge's customer id is loaded as its salted hash, and billing details,
+receipt emails, shipping and card details are not read (sources/common/privacy.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import dlt
@@ -24,6 +27,7 @@ from dlt.extract.resource import DltResource
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import DEFAULT_REPORTING_TIMEZONE, parse_date, resolve_cutoff, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.privacy import guard_salt
 from sources.common.secrets import keyed_secrets
 from sources.stripe import settings
 from sources.stripe.helpers import (
@@ -61,12 +65,17 @@ def _objects(
 
 @dlt.resource(name="charges", write_disposition="merge", primary_key="id", standalone=False)
 def charges(
-    clients: Sequence[StripeClient], first_instant: dt.datetime, lookback_days: int, cutoff: dt.datetime
+    clients: Sequence[StripeClient],
+    first_instant: dt.datetime,
+    lookback_days: int,
+    cutoff: dt.datetime,
+    pii_salt: str,
 ) -> Iterator[pa.Table]:
-    """Charges (succeeded, failed and uncaptured) with their refunded amount and Checkout metadata."""
-    yield from _objects(
-        clients, settings.CHARGES_PATH, CHARGES_SCHEMA, charge_row, first_instant, lookback_days, cutoff
-    )
+    """Charges (succeeded, failed and uncaptured) with their refunded amount, Checkout metadata and hashed customer."""
+    loaded_before = bool(dlt.current.resource_state().get(settings.CURSOR_STATE_KEY))
+    guard_salt(pii_salt, settings.SOURCE_NAME, loaded_before=loaded_before)
+    shape = partial(charge_row, pii_salt=pii_salt)
+    yield from _objects(clients, settings.CHARGES_PATH, CHARGES_SCHEMA, shape, first_instant, lookback_days, cutoff)
 
 
 @dlt.resource(name="refunds", write_disposition="merge", primary_key="id", standalone=False)
@@ -111,6 +120,7 @@ def _clients(api_keys: Mapping[str, str], base_url: str) -> list[StripeClient]:
 @dlt.source(name="stripe", section="stripe", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def stripe_source(
     api_keys: dict[str, str] = dlt.secrets.value,
+    pii_salt: str = dlt.secrets.value,
     base_url: str = settings.DEFAULT_BASE_URL,
     start_date: str = dlt.config.value,
     end_date: str | None = None,
@@ -123,6 +133,8 @@ def stripe_source(
     Args:
         api_keys: Stripe account id (acct_...) -> its secret or restricted API key (sent as `Authorization: Bearer`,
             never logged).
+        pii_salt: the secret salt customer ids are hashed with (the flow passes `[socialmart] pii_salt`; never
+            logged).
         base_url: API base including the version.
         start_date: first day (YYYY-MM-DD, reporting time zone) read on a first run.
         end_date: last day read, inclusive, in the reporting time zone; yesterday in UTC by default.
@@ -135,7 +147,7 @@ def stripe_source(
     first_instant = dt.datetime.combine(parse_date(start_date), dt.time(0), tz).astimezone(dt.UTC)
     cutoff = resolve_cutoff(resolve_end_date(end_date), None, reporting_timezone)
     return (
-        charges(clients, first_instant, lookback_days, cutoff),
+        charges(clients, first_instant, lookback_days, cutoff, pii_salt),
         refunds(clients, first_instant, lookback_days, cutoff),
         balance_transactions(clients, first_instant, lookback_days, cutoff),
     )

@@ -16,6 +16,7 @@ from sources.common.cursors import Chunk
 from sources.common.dates import unix
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
+from sources.common.privacy import pseudonymise, without_personal_keys
 from sources.stripe import settings
 
 CHARGES_SCHEMA = pa.schema(
@@ -151,9 +152,14 @@ def _metadata(raw: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def charge_row(raw: Mapping[str, Any], account_id: str) -> dict[str, Any]:
-    """Shape one charge to the `charges` raw contract (amounts in minor units, metadata keys as columns)."""
+def charge_row(raw: Mapping[str, Any], account_id: str, pii_salt: str) -> dict[str, Any]:
+    """Shape one charge to the `charges` raw contract (amounts in minor units, metadata keys as columns).
+
+    Personal data stays out: `customer` is the salted hash of the customer id; billing_details, receipt_email,
+    receipt_number, receipt_url, shipping and payment_method_details are not read, and metadata keys naming personal
+    data (customer_email, ...) are dropped from the metadata JSON (sources/common/privacy.py)."""
     metadata = _metadata(raw)
+    customer = raw.get("customer")
     return {
         "account_id": account_id,
         "id": str(raw["id"]),
@@ -166,13 +172,13 @@ def charge_row(raw: Mapping[str, Any], account_id: str) -> dict[str, Any]:
         "paid": raw.get("paid"),
         "captured": raw.get("captured"),
         "refunded": raw.get("refunded"),
-        "customer": raw.get("customer") if isinstance(raw.get("customer"), str | None) else raw["customer"].get("id"),
+        "customer": pseudonymise(customer.get("id") if isinstance(customer, Mapping) else customer, pii_salt),
         "description": raw.get("description"),
         "payment_intent": raw.get("payment_intent"),
         "balance_transaction": raw.get("balance_transaction"),
         "failure_code": raw.get("failure_code"),
         **{key: metadata.get(key) or None for key in (*settings.UTM_KEYS, *settings.SHOPIFY_KEYS)},
-        "metadata": json.dumps(metadata, sort_keys=True),
+        "metadata": json.dumps(without_personal_keys(metadata), sort_keys=True),
     }
 
 

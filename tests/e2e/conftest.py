@@ -1,9 +1,13 @@
-"""The e2e session fixture: the nightly scenario of e2e_scenario.py, run once for every e2e module."""
+"""The e2e fixtures: the nightly scenario of e2e_scenario.py, run once for every e2e module, and the first run on
+each warehouse."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from e2e_scenario import NEXT_DATE, RUN_DATE, Scenario, snapshot
+from concurrent_reader import ConcurrentReader
+from e2e_scenario import NEXT_DATE, RUN_DATE, FirstRun, Scenario, query, snapshot
 
 from flows.nightly import nightly
 
@@ -17,7 +21,19 @@ def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
         published = root / "warehouse" / "socialmart.duckdb"
         first = nightly(run_date=RUN_DATE, sandbox=True)
         first_snapshot = snapshot(published, root / "after-first.duckdb")
-        second = nightly(run_date=NEXT_DATE, sandbox=True)
+        # A BI reader in another process holds the published file open read-only through the whole second run.
+        with ConcurrentReader(published, root / "reader") as reader:
+            second = nightly(run_date=NEXT_DATE, sandbox=True)
         second_snapshot = snapshot(published, root / "after-second.duckdb")
     # The settings are restored before the other modules of the session run (the fixture lives for the session).
-    return Scenario(root, first, first_snapshot, second, second_snapshot)
+    return Scenario(root, first, first_snapshot, second, second_snapshot, reader.log)
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def first_run(request: pytest.FixtureRequest) -> FirstRun:
+    """The first run for RUN_DATE on DuckDB (the scenario's first snapshot) and on PostgreSQL (the session's
+    `postgres_nightly` run): a test taking it checks both warehouses against the same truth."""
+    if request.param == "postgres":
+        return FirstRun("postgres", request.getfixturevalue("postgres_nightly").query)
+    scenario: Scenario = request.getfixturevalue("scenario")
+    return FirstRun("duckdb", partial(query, scenario.first_snapshot))

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import duckdb
+from concurrent_reader import ReaderLog
 
 from flows.nightly import RunSummary
 from sandbox.truth import ORGANIC_PLATFORMS, Truth
@@ -24,21 +26,42 @@ NEXT_DATE = RUN_DATE + timedelta(days=1)
 PLATFORMS = ("meta", "tiktok", "google", "linkedin", "x", "snapchat", "pinterest")
 # A query function: SQL in, rows out (DuckDB file or PostgreSQL database).
 Query = Callable[[str], list[tuple]]
-# The YYYY-MM month of a date column, in SQL that DuckDB and PostgreSQL both run.
-MONTH_OF_DATE_DAY = "substring(cast(date_day as varchar), 1, 7)"
 # The first good run: what the connectors' first-run history limits are measured from.
 FIRST_END_DATE = RUN_DATE - timedelta(days=1)
+# Pinterest serves ad analytics for a limited window (the first day still readable on the first run) ...
+PINTEREST_ADS_FIRST_DAY = pinterest_ads_earliest_readable(FIRST_END_DATE)
+# ... and account analytics (impressions, engagements) at most 90 days back: the first run loads the activity days
+# from end_date - MAX_HISTORY_DAYS on, later runs keep them and add new days.
+PINTEREST_FIRST_DAY = FIRST_END_DATE - timedelta(days=PINTEREST_MAX_HISTORY_DAYS)
+
+
+def month_of(column: str) -> str:
+    """The YYYY-MM month of a date column, in SQL that DuckDB and PostgreSQL both run."""
+    return f"substring(cast({column} as varchar), 1, 7)"
+
+
+MONTH_OF_DATE_DAY = month_of("date_day")
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    """The first good run (RUN_DATE) on one warehouse: `database` names it (duckdb | postgres), `query` reads it."""
+
+    database: str
+    query: Query
 
 
 @dataclass
 class Scenario:
-    """The two good runs and a snapshot of the published warehouse after each."""
+    """The two good runs, a snapshot of the published warehouse after each, and what a reader holding the published
+    file open through the second run saw."""
 
     root: Path
     first: RunSummary
     first_snapshot: Path
     second: RunSummary
     second_snapshot: Path
+    reader: ReaderLog
 
     @property
     def published(self) -> Path:
@@ -50,33 +73,59 @@ def snapshot(published: Path, target: Path) -> Path:
     return target
 
 
+def tables_that_differ(before: Path, after: Path, skip_schemas: tuple[str, ...] = ()) -> list[str]:
+    """The base tables (schema.table) whose rows differ between two DuckDB warehouses, or that only one has;
+    tables of `skip_schemas` are not compared."""
+    list_sql = (
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_catalog = ? and table_type = 'BASE TABLE'"
+    )
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"attach '{before}' as before_db (read_only)")
+        con.execute(f"attach '{after}' as after_db (read_only)")
+        tables = {
+            db: {name for (name,) in con.execute(list_sql, [db]).fetchall() if name.split(".")[0] not in skip_schemas}
+            for db in ("before_db", "after_db")
+        }
+        differ = tables["before_db"] ^ tables["after_db"]
+        for name in tables["before_db"] & tables["after_db"]:
+            [(changed,)] = con.execute(
+                f"select count(*) from ((select * from before_db.{name} except all select * from after_db.{name}) "
+                f"union all (select * from after_db.{name} except all select * from before_db.{name}))"
+            ).fetchall()
+            if changed:
+                differ.add(name)
+    return sorted(differ)
+
+
 def query(db: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 
+@cache
 def run_truth(as_of: date) -> Truth:
-    """The truth of the nightly runs: every ad platform and Stripe; Pinterest Ads only from the first day its
-    analytics still served on the first run (90 days back), as Pinterest serves no older ad analytics."""
-    first_pinterest_day = pinterest_ads_earliest_readable(FIRST_END_DATE)
-    return Truth(as_of, known_platforms=PLATFORMS, with_stripe=True, loaded_from={"pinterest": first_pinterest_day})
+    """The truth of the nightly runs: every ad platform and Stripe; Pinterest Ads only from PINTEREST_ADS_FIRST_DAY,
+    as Pinterest serves no older ad analytics. Built once per date for the session (a Truth takes seconds to build
+    and is only read)."""
+    return Truth(as_of, known_platforms=PLATFORMS, with_stripe=True, loaded_from={"pinterest": PINTEREST_ADS_FIRST_DAY})
+
+
+def _first_full_month(first_day: date) -> str:
+    """The first month that starts on or after `first_day`."""
+    if first_day.day > 1:
+        first_day = date(first_day.year + (first_day.month == 12), first_day.month % 12 + 1, 1)
+    return first_day.strftime("%Y-%m")
 
 
 def pinterest_ads_first_full_month() -> str:
     """The first month whose Pinterest ad analytics the first run loaded whole."""
-    first = pinterest_ads_earliest_readable(FIRST_END_DATE)
-    if first.day > 1:
-        first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first.strftime("%Y-%m")
+    return _first_full_month(PINTEREST_ADS_FIRST_DAY)
 
 
 def pinterest_first_full_month() -> str:
-    """Pinterest serves account analytics at most 90 days back, so the first run loads the activity days from
-    end_date - MAX_HISTORY_DAYS on (later runs keep them and add new days): the first month loaded whole."""
-    first = FIRST_END_DATE - timedelta(days=PINTEREST_MAX_HISTORY_DAYS)
-    if first.day > 1:
-        first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first.strftime("%Y-%m")
+    """The first month whose Pinterest account analytics the first run loaded whole."""
+    return _first_full_month(PINTEREST_FIRST_DAY)
 
 
 def whole_months(values: dict[tuple[str, str], object]) -> dict[tuple[str, str], object]:

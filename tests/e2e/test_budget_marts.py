@@ -2,7 +2,8 @@
 
 The committed inputs/budgets.csv holds a budget for every ad channel and `all` every month (sandbox.budgets). For
 the last closed month and the run month, every channel's budget (converted at the month's first-day rate) and
-spend to date equal the truth; the pacing columns follow from them by the documented formulas.
+spend to date equal the truth; the pacing columns follow from them by the documented formulas. On DuckDB and on
+PostgreSQL (the `first_run` fixture).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from e2e_scenario import RUN_DATE, Scenario, query, run_truth
+from e2e_scenario import RUN_DATE, FirstRun, month_of, run_truth
 
 from sandbox.budgets import BUDGET_CHANNELS
 from socialmart.config import load_settings
@@ -35,16 +36,15 @@ def _status(ratio: Decimal | None, spend: Decimal, under: float, over: float) ->
     return "over_pacing" if ratio > Decimal(str(over)) else "on_pace"
 
 
-def test_budget_pacing_equals_the_truth(scenario: Scenario) -> None:
+def test_budget_pacing_equals_the_truth(first_run: FirstRun) -> None:
     truth = run_truth(RUN_DATE)
     settings = load_settings()
     rows = {
         (month, channel): rest
-        for month, channel, *rest in query(
-            scenario.first_snapshot,
-            "select strftime(month, '%Y-%m'), channel, budget, spend_to_date, days_elapsed, days_in_month, "
+        for month, channel, *rest in first_run.query(
+            f"select {month_of('month')}, channel, budget, spend_to_date, days_elapsed, days_in_month, "
             "expected_spend_to_date, projected_spend, projected_vs_budget, pacing_ratio, pacing_status, "
-            f"is_month_closed from marts.fct_budget_pacing where month >= '{CLOSED_MONTH}-01'",
+            f"is_month_closed from marts.fct_budget_pacing where month >= date '{CLOSED_MONTH}-01'",
         )
     }
     assert set(rows) == {(m, c) for m in (CLOSED_MONTH, RUN_MONTH) for c in BUDGET_CHANNELS}
@@ -73,5 +73,5 @@ def test_budget_pacing_equals_the_truth(scenario: Scenario) -> None:
             status = _status(ratio, spend, settings.pacing_under_below, settings.pacing_over_above)
             assert (got[8], got[9]) == (status, closed), (month, channel)
         assert truth.ad_spend_to_date("all", month) > 0
-    statuses = query(scenario.first_snapshot, "select distinct pacing_status from marts.fct_budget_pacing")
+    statuses = first_run.query("select distinct pacing_status from marts.fct_budget_pacing")
     assert {status for (status,) in statuses} == {"under_pacing", "on_pace", "over_pacing"}

@@ -1,6 +1,7 @@
 """The commerce marts on the shared nightly scenario equal the sandbox's ground truth to the cent: the segment mart
 (every segment and month), the weekly campaign revenue of the last full ISO week, platform-claimed against
-store-attributed conversions for a month, and revenue per attribution method (referrer step included).
+store-attributed conversions for a month, and revenue per attribution method (referrer step included). Every check
+runs on the first run's DuckDB and PostgreSQL warehouses (the `first_run` fixture).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from e2e_scenario import RUN_DATE, Scenario, query, run_truth
+from e2e_scenario import RUN_DATE, FirstRun, month_of, run_truth
 
 from sandbox.truth import Truth
 
@@ -36,10 +37,9 @@ def _approx(value: float | None) -> object:
     return None if value is None else pytest.approx(value, rel=1e-9)
 
 
-def test_segment_mart_equals_the_truth_for_every_segment_and_month(scenario: Scenario, truth: Truth) -> None:
-    rows = query(
-        scenario.first_snapshot,
-        "select strftime(month, '%Y-%m'), segment, spend, revenue, orders, customers, new_customers, sessions, cac, "
+def test_segment_mart_equals_the_truth_for_every_segment_and_month(first_run: FirstRun, truth: Truth) -> None:
+    rows = first_run.query(
+        f"select {month_of('month')}, segment, spend, revenue, orders, customers, new_customers, sessions, cac, "
         "roas, conversion_rate from marts.fct_segment_monthly",
     )
     actual = {
@@ -64,21 +64,20 @@ def test_segment_mart_equals_the_truth_for_every_segment_and_month(scenario: Sce
 
 
 def test_campaign_segments_follow_the_naming_convention_then_the_segment_rules(
-    scenario: Scenario, truth: Truth
+    first_run: FirstRun, truth: Truth
 ) -> None:
-    rows = query(scenario.first_snapshot, "select campaign_key, segment, segment_source from marts.dim_campaigns")
+    rows = first_run.query("select campaign_key, segment, segment_source from marts.dim_campaigns")
     assert {key: segment for key, segment, _ in rows} == truth.campaign_segments()
     ruled = {key: segment for key, segment, source in rows if source == "segment_rule"}
     # The sandbox's `boomers` campaigns get their segment from inputs/segment_rules.csv (see sandbox.segments).
     assert len(ruled) >= 5 and "unassigned" not in ruled.values()
-    sources = query(
-        scenario.first_snapshot,
+    sources = first_run.query(
         "select customer_segment_source, count(*) from marts.fct_orders_attributed group by customer_segment_source",
     )
     assert {source for source, n in sources if n} == {"campaign", "segment_rule", "unassigned"}
 
 
-def test_weekly_campaign_revenue_of_the_last_full_iso_week(scenario: Scenario, truth: Truth) -> None:
+def test_weekly_campaign_revenue_of_the_last_full_iso_week(first_run: FirstRun, truth: Truth) -> None:
     monday = RUN_DATE - timedelta(days=RUN_DATE.weekday() + 7)
     iso_year, iso_week, _ = monday.isocalendar()
     weeks = truth.campaign_weeks()
@@ -86,8 +85,7 @@ def test_weekly_campaign_revenue_of_the_last_full_iso_week(scenario: Scenario, t
     first_week: dict[str, date] = {}
     for week, key in weeks:
         first_week[key] = min(week, first_week.get(key, week))
-    rows = query(
-        scenario.first_snapshot,
+    rows = first_run.query(
         "select campaign_key, iso_week, is_complete_week, spend, attributed_revenue, attributed_orders, roas, cpa, "
         "revenue_wow_change, spend_wow_change, roas_wow_change from marts.rpt_weekly_campaign_revenue "
         f"where week_start_date = date '{monday}'",
@@ -118,9 +116,8 @@ def test_weekly_campaign_revenue_of_the_last_full_iso_week(scenario: Scenario, t
     assert seen == set(expected)
 
 
-def test_platform_claims_against_store_attribution_for_a_month(scenario: Scenario, truth: Truth) -> None:
-    rows = query(
-        scenario.first_snapshot,
+def test_platform_claims_against_store_attribution_for_a_month(first_run: FirstRun, truth: Truth) -> None:
+    rows = first_run.query(
         "select platform, spend, platform_conversions, platform_conversion_value, store_orders, store_revenue, "
         "conversions_difference, conversion_value_difference, conversions_ratio, conversion_value_ratio "
         f"from marts.rpt_platform_vs_store_conversions where month = date '{CLOSED_MONTH}-01'",
@@ -145,9 +142,8 @@ def test_platform_claims_against_store_attribution_for_a_month(scenario: Scenari
         assert value_ratio == _approx(_ratio(v.platform_conversion_value, v.store_revenue))
 
 
-def test_revenue_per_attribution_method_is_conserved(scenario: Scenario, truth: Truth) -> None:
-    rows = query(
-        scenario.first_snapshot,
+def test_revenue_per_attribution_method_is_conserved(first_run: FirstRun, truth: Truth) -> None:
+    rows = first_run.query(
         "select attribution_method, sum(revenue) from marts.fct_orders_attributed group by attribution_method",
     )
     by_method = {method: _money(revenue) for method, revenue in rows}
@@ -155,8 +151,7 @@ def test_revenue_per_attribution_method_is_conserved(scenario: Scenario, truth: 
     assert set(by_method) == {"utm", "promo_code", "referrer", "unattributed"}
     assert sum(by_method.values()) == truth.revenue()
     # The referrer step by channel: organic social and search referrers without UTMs.
-    referrer = query(
-        scenario.first_snapshot,
+    referrer = first_run.query(
         "select channel, sum(revenue) from marts.fct_orders_attributed where attribution_method = 'referrer' "
         "group by channel",
     )

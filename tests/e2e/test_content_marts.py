@@ -1,6 +1,7 @@
 """The content marts after the nightly runs equal the sandbox's ground truth: every post of fct_posts (ids, metrics,
 engagements, engagement rate), cells of rpt_best_time_to_post and weeks of rpt_posting_cadence recomputed from the
-truth's posts, and fct_follower_growth_daily against the truth's follower totals.
+truth's posts, and fct_follower_growth_daily against the truth's follower totals. The first run is checked on DuckDB
+and on PostgreSQL (the `first_run` fixture), the second run on DuckDB.
 """
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from e2e_scenario import NEXT_DATE, RUN_DATE, Scenario, query, run_truth
+from e2e_scenario import NEXT_DATE, RUN_DATE, FirstRun, Query, Scenario, query, run_truth
 
 from sandbox.truth import ORGANIC_PLATFORMS, PostFact
 
@@ -54,19 +55,26 @@ def _expected_post(post: PostFact) -> tuple[object, ...]:
     )
 
 
-def _posts_by_platform(db: Path) -> dict[str, dict[str, tuple[object, ...]]]:
+def _posts_by_platform(run_query: Query) -> dict[str, dict[str, tuple[object, ...]]]:
     """fct_posts rows per platform, keyed by post_id."""
     out: dict[str, dict[str, tuple[object, ...]]] = defaultdict(dict)
-    for post_id, *row in query(db, f"select post_id, {POST_COLUMNS} from marts.fct_posts"):
+    for post_id, *row in run_query(f"select post_id, {POST_COLUMNS} from marts.fct_posts"):
         out[row[1]][post_id] = tuple(row)
     return out
 
 
-@pytest.mark.parametrize("run", ["first", "second"])
-def test_every_post_equals_truth(scenario: Scenario, run: str) -> None:
-    """Each platform's posts, ids to engagement rate; after the second run the posts still growing are re-read."""
-    db, as_of = (scenario.first_snapshot, RUN_DATE) if run == "first" else (scenario.second_snapshot, NEXT_DATE)
-    loaded = _posts_by_platform(db)
+def test_every_post_equals_truth(first_run: FirstRun) -> None:
+    """Each platform's posts, ids to engagement rate."""
+    _assert_posts_equal_truth(first_run.query, RUN_DATE)
+
+
+def test_every_post_equals_truth_after_the_second_run(scenario: Scenario) -> None:
+    """The second run re-reads the posts still growing: every post equals the truth one day later."""
+    _assert_posts_equal_truth(partial(query, scenario.second_snapshot), NEXT_DATE)
+
+
+def _assert_posts_equal_truth(run_query: Query, as_of: date) -> None:
+    loaded = _posts_by_platform(run_query)
     truth = run_truth(as_of)
     for platform in ORGANIC_PLATFORMS:
         expected = {f"{p.platform}:{p.post_id}": _expected_post(p) for p in truth.posts(platform)}
@@ -93,11 +101,10 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     return None if numerator is None or not denominator else numerator / denominator
 
 
-def test_best_time_to_post_cells_equal_truth(scenario: Scenario) -> None:
+def test_best_time_to_post_cells_equal_truth(first_run: FirstRun) -> None:
     """The busiest weekday x hour cell and the quietest one of every platform."""
     truth = run_truth(RUN_DATE)
-    rows = query(
-        scenario.first_snapshot,
+    rows = first_run.query(
         "select platform, published_weekday, published_hour, posts, posts_with_engagement_rate, "
         "median_engagement_rate, engagements, engagement_denominator, summed_engagement_rate "
         "from marts.rpt_best_time_to_post",
@@ -125,12 +132,11 @@ def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def test_posting_cadence_weeks_equal_truth(scenario: Scenario) -> None:
+def test_posting_cadence_weeks_equal_truth(first_run: FirstRun) -> None:
     """Every week from a platform's first post through the run week is a row; the busiest, a quiet and the
     partial last week of every platform equal the truth's posts of the week."""
     truth = run_truth(RUN_DATE)
-    rows = query(
-        scenario.first_snapshot,
+    rows = first_run.query(
         "select platform, week_start_date, is_complete_week, posts_published, engagements, impressions, "
         "engagement_denominator, engagement_rate from marts.rpt_posting_cadence",
     )
@@ -165,29 +171,27 @@ def test_posting_cadence_weeks_equal_truth(scenario: Scenario) -> None:
     assert loaded[("instagram", last_week)][0] is False
 
 
-def _followers(db: Path, day: date) -> dict[str, tuple[int | None, int | None, int | None]]:
+def _followers(run_query: Query, day: date) -> dict[str, tuple[int | None, int | None, int | None]]:
     """(followers_total, followers_gained, previous_followers_total) summed over each platform's accounts."""
-    rows = query(
-        db,
+    rows = run_query(
         "select platform, sum(followers_total), sum(followers_gained), sum(previous_followers_total) "
         f"from marts.fct_follower_growth_daily where date_day = date '{day}' group by platform",
     )
     return {platform: (total, gained, previous) for platform, total, gained, previous in rows}
 
 
-def test_follower_growth_equals_truth(scenario: Scenario) -> None:
+def test_follower_growth_equals_truth(first_run: FirstRun) -> None:
     """Platforms with follower history at a month end and the last day; the month's gains; the growth rate."""
     truth = run_truth(RUN_DATE)
     with_history = ("instagram", "facebook", "tiktok", "youtube", "linkedin")
     for day in (date(2026, 10, 31), RUN_DATE - timedelta(days=1)):
-        loaded = _followers(scenario.first_snapshot, day)
+        loaded = _followers(first_run.query, day)
         for platform in with_history:
             total, previous = truth.followers_total(platform, day), truth.followers_total(platform, day - timedelta(1))
             assert loaded[platform] == (total, total - previous, previous), (platform, day)
     rates = dict(
-        query(
-            scenario.first_snapshot,
-            "select platform, growth_rate from marts.fct_follower_growth_daily where date_day = date '2026-10-31'",
+        first_run.query(
+            "select platform, growth_rate from marts.fct_follower_growth_daily where date_day = date '2026-10-31'"
         )
     )
     for platform in with_history:
@@ -195,8 +199,7 @@ def test_follower_growth_equals_truth(scenario: Scenario) -> None:
             platform, date(2026, 10, 30)
         )
         assert rates[platform] == gained / truth.followers_total(platform, date(2026, 10, 30)), platform
-    month = query(
-        scenario.first_snapshot,
+    month = first_run.query(
         "select platform, sum(followers_gained) from marts.fct_follower_growth_daily "
         "where date_day between date '2026-10-01' and date '2026-10-31' group by platform",
     )
@@ -209,8 +212,8 @@ def test_snapshot_only_follower_growth_needs_two_runs(scenario: Scenario) -> Non
     """X and Pinterest (two accounts) have no follower history: the first run gives the total of the day before it,
     the second run also that day's gain, from the two snapshots."""
     first_day, second_day = RUN_DATE - timedelta(days=1), NEXT_DATE - timedelta(days=1)
-    first = _followers(scenario.first_snapshot, first_day)
-    second = _followers(scenario.second_snapshot, second_day)
+    first = _followers(partial(query, scenario.first_snapshot), first_day)
+    second = _followers(partial(query, scenario.second_snapshot), second_day)
     truth = run_truth(NEXT_DATE)
     for platform in ("x", "pinterest"):
         assert first[platform] == (truth.followers_total(platform, first_day), None, None), platform

@@ -1,13 +1,13 @@
 """The nightly flow end to end on the sandbox: marts equal the sandbox's ground truth to the cent.
 
 One scenario, in order: a first run for RUN_DATE, the next day's incremental run, then runs over a corrupted day that
-the gate must stop without touching the published warehouse.
+the gate must stop without touching the published marts (only the failed run's records are added).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import shutil
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +15,15 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from e2e_scenario import NEXT_DATE, RUN_DATE, Scenario, assert_marts_match_truth, query, run_truth
+from e2e_scenario import (
+    NEXT_DATE,
+    RUN_DATE,
+    Scenario,
+    assert_marts_match_truth,
+    query,
+    run_truth,
+    tables_that_differ,
+)
 
 from flows.nightly import PipelineError, nightly
 from sandbox import credentials
@@ -61,9 +69,9 @@ def test_followers_at_month_end(scenario: Scenario) -> None:
 
 
 def test_report_and_paths_exist(scenario: Scenario) -> None:
-    html, csv = scenario.first.reports
-    assert html.name == "monthly-targets-2026-10.html" and html.exists()
-    assert csv.read_text().count("\n") > 1
+    names = [path.name for path in scenario.first.reports]
+    assert names == ["pacing-2026-11-09.html", "monthly-targets-2026-10.html", "weekly-campaign-revenue-2026-W45.html"]
+    assert all(path.exists() for path in scenario.first.reports)  # the figures: test_reports.py
     assert scenario.first.validation_results and scenario.first.validation_results.exists()
     assert scenario.first.published == scenario.published
 
@@ -102,10 +110,6 @@ def _live_env_for(mp: pytest.MonkeyPatch, url: str) -> None:
     mp.setenv("SOURCES__TIKTOK_ADS__ADVERTISER_IDS", json.dumps(list(credentials.TIKTOK_ADVERTISER_IDS)))
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.mark.parametrize(
     ("faults", "expected"),
     [
@@ -121,7 +125,6 @@ def test_corrupted_day_fails_gate_and_keeps_published_warehouse(
     published = root / "warehouse" / "socialmart.duckdb"
     published.parent.mkdir(parents=True)
     shutil.copyfile(scenario.second_snapshot, published)
-    before = _digest(published)
     run_date = NEXT_DATE + timedelta(days=1)
     with pytest.MonkeyPatch.context() as mp, SandboxServer(as_of=run_date, faults=faults) as server:
         mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
@@ -130,6 +133,27 @@ def test_corrupted_day_fails_gate_and_keeps_published_warehouse(
         with pytest.raises(PipelineError, match="quality gate failed") as failure:
             nightly(run_date=run_date)
     assert expected in str(failure.value)
-    assert _digest(published) == before, "a failed gate must leave the published warehouse byte-identical"
+    assert tables_that_differ(scenario.second_snapshot, published) == ["ops.dq_results", "ops.pipeline_runs"]
+    assert tables_that_differ(scenario.second_snapshot, published, skip_schemas=("ops",)) == [], (
+        "a failed gate must leave the published marts, raw data and load state exactly as they were"
+    )
     assert not (root / "reports").exists(), "no report may be written when the gate fails"
+    assert list((root / "warehouse").glob("parquet*")) == [], "no Parquet set may be published"
     assert list((root / "warehouse" / ".build").rglob("*.duckdb")) == []
+
+    [run] = query(
+        published,
+        "select run_id, status, failed_step, is_published, gate_errors, error_message from ops.pipeline_runs "
+        f"where run_id not in ('{scenario.first.run_id}', '{scenario.second.run_id}')",
+    )
+    run_id, status, failed_step, is_published, gate_errors, error_message = run
+    assert (status, failed_step, is_published) == ("failed", "gate", False)
+    assert error_message == str(failure.value)
+    [(failed_errors,)] = query(
+        published,
+        f"select count(*) from ops.dq_results where run_id = '{run_id}' and severity = 'error' and not success",
+    )
+    assert failed_errors == gate_errors >= 1
+    latest = root / "warehouse" / "validation" / "latest"
+    assert os.readlink(latest) == f"runs/{run_id}", "the failed run's Data Docs are the latest"
+    assert (latest / "docs" / "index.html").exists() and str(latest.resolve() / "docs" / "index.html") in error_message

@@ -1,6 +1,7 @@
 """`socialmart run --sources exports`: the sandbox's platform CSV exports for as_of 2025-03-01 built and published
 into a warehouse file, checked against sandbox.truth to the cent; a bad file is rejected by name and line while the
-others load; the same files dropped again do not double count."""
+others load; the same files dropped again do not double count; the customers' names, emails, phones and addresses in
+the Shopify exports reach no column of the warehouse and no file the run wrote."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
+from pii_scan import PiiScanner, describe, duckdb_file, sandbox_personal_data
 
 from sandbox import fx
 from sandbox.constants import month_key
@@ -24,6 +26,8 @@ from socialmart.cli import main
 AS_OF = date(2025, 3, 1)
 PROJECT = Path(__file__).resolve().parents[2]
 BAD_FILE = "bad-semicolons.csv"
+# Export files hold real customers: loading a Shopify export needs a configured salt (never the sandbox's).
+PII_SALT = "exports-run-salt-6a0c93f1e2d7"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +37,7 @@ def truth() -> Truth:
 
 def _run(exports: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch, tmp: Path):
     monkeypatch.setenv("SOCIALMART__REPORTS_DIR", str(tmp / "reports"))
+    monkeypatch.setenv("SOCIALMART__PII_SALT", PII_SALT)
     args = ["run", "--date", AS_OF.isoformat(), "--sources", "exports", "--exports-dir", str(exports)]
     args += ["--warehouse", str(warehouse), "--inputs-dir", str(PROJECT / "inputs")]
     return CliRunner().invoke(main, args)
@@ -116,3 +121,13 @@ def test_exports_run_matches_truth_rejects_bad_file_and_does_not_double_count(
     second = _run(exports, warehouse, monkeypatch, tmp_path)
     assert second.exit_code == 0, second.output
     _assert_matches_truth(warehouse, truth)
+
+    scanner = PiiScanner(sandbox_personal_data(AS_OF, with_stripe=False))
+    assert len(scanner.scan_files(exports)) == 6  # the control: every Shopify export (and its copy) is full of it
+    found = (
+        scanner.scan(duckdb_file(warehouse))
+        | scanner.scan_files(warehouse.parent)
+        | scanner.scan_files(tmp_path / "reports")
+    )
+    assert not found, describe(found)
+    assert PII_SALT not in first.output + second.output

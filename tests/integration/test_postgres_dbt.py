@@ -1,5 +1,5 @@
-"""The nightly flow with `warehouse = "postgres"`: the real connectors load the sandbox into PostgreSQL, and dbt
-builds and tests every model there.
+"""The nightly flow with `warehouse = "postgres"`: the real connectors load the sandbox into PostgreSQL, dbt builds
+and tests every model there, the gate validates the build schema and publishing swaps it in as marts.
 
 The run is the session's `postgres_nightly` (tests/conftest.py), shared with tests/e2e/test_postgres_marts.py, which
 holds its marts to the ground truth.
@@ -11,7 +11,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from postgres_support import PostgresRun
+from postgres_support import READER_PASSWORD, PostgresRun
 
 from flows.nightly import POSTGRES_NOT_YET
 from socialmart.catalog import SOURCES
@@ -69,20 +69,36 @@ def test_missing_raw_tables_become_empty_typed_relations(postgres_nightly: Postg
     assert dict(types) == {"date_day": "date", "spend_local": "numeric", "impressions": "bigint"}
 
 
-def test_gate_publish_and_reports_are_reported_as_skipped(postgres_nightly: PostgresRun) -> None:
+def test_the_gate_passes_and_the_marts_are_published_by_a_schema_swap(postgres_nightly: PostgresRun) -> None:
     summary = postgres_nightly.summary
-    assert summary.gate_success is None and summary.published is None and summary.reports == []
-    assert summary.skipped == list(POSTGRES_NOT_YET)
-    assert "Gate: not run" in summary.markdown()
+    assert summary.gate_success is True, summary.gate_summary
+    assert "Gate: passed" in summary.markdown()
+    assert json.loads(summary.validation_results.read_text()) and summary.data_docs.joinpath("index.html").is_file()
+    assert summary.published == f"schema marts of {postgres_nightly.database}"
+    schemas = postgres_nightly.query("select nspname from pg_namespace where nspname like 'marts%'")
+    assert schemas == [("marts",)], "the build schema was swapped in, and the replaced marts dropped"
+    assert "Published schema marts; role socialmart_reader can log in" in postgres_nightly.log
+
+
+def test_only_the_reports_are_reported_as_skipped(postgres_nightly: PostgresRun) -> None:
+    summary = postgres_nightly.summary
+    assert summary.reports == [] and summary.skipped == list(POSTGRES_NOT_YET)
+    assert [step.split(":")[0] for step in POSTGRES_NOT_YET] == ["reports"]
     assert all(f"SKIPPED: {step}" in postgres_nightly.log for step in POSTGRES_NOT_YET)
 
 
-def test_the_password_is_never_logged(postgres_nightly: PostgresRun) -> None:
-    password = postgres_nightly.database.password
+@pytest.mark.parametrize("secret", ["database", "reader"])
+def test_the_passwords_are_never_logged_or_stored(postgres_nightly: PostgresRun, secret: str) -> None:
+    """Neither the loader's nor the reader role's password is in the run's log, its summary, dbt's log, the stored
+    gate results or the Data Docs."""
+    password = postgres_nightly.database.password if secret == "database" else READER_PASSWORD
+    summary = postgres_nightly.summary
     assert password and "loaded" in postgres_nightly.log
     assert password not in postgres_nightly.log
-    assert password not in postgres_nightly.summary.markdown()
+    assert password not in summary.markdown()
     assert password not in (PROJECT_DIR / "dbt_project" / "logs" / "dbt.log").read_text(errors="replace")
+    stored = [summary.validation_results, *(path for path in summary.data_docs.rglob("*") if path.is_file())]
+    assert len(stored) > 2 and all(password not in path.read_text(errors="replace") for path in stored)
 
 
 def test_sources_command_reads_the_postgres_load_history(

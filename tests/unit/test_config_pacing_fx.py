@@ -6,28 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from config_project import minimal_project
 
 from socialmart.config import ConfigError, load_settings
 
-BASE = """
-[socialmart]
-reporting_currency = "USD"
-reporting_timezone = "America/New_York"
-start_date = "2025-01-01"
-lookback_days = 28
-warehouse_dir = "wh"
-inputs_dir = "inputs"
-"""
-
-
-def _project(tmp_path: Path, extra: str = "") -> Path:
-    (tmp_path / ".dlt").mkdir()
-    (tmp_path / ".dlt" / "config.toml").write_text(BASE + extra)
-    return tmp_path
-
 
 def test_defaults_and_dbt_vars(tmp_path: Path) -> None:
-    settings = load_settings(_project(tmp_path))
+    settings = load_settings(minimal_project(tmp_path))
     assert (settings.pacing_under_below, settings.pacing_over_above, settings.fx_max_carry_forward_days) == (
         0.9,
         1.1,
@@ -39,7 +24,7 @@ def test_defaults_and_dbt_vars(tmp_path: Path) -> None:
 
 def test_values_from_the_file(tmp_path: Path) -> None:
     extra = "[socialmart.budgets]\nunder_pacing_below = 0.8\nover_pacing_above = 1.25\n[socialmart.fx]\n"
-    settings = load_settings(_project(tmp_path, extra + "max_carry_forward_days = 4\n"))
+    settings = load_settings(minimal_project(tmp_path, extra + "max_carry_forward_days = 4\n"))
     assert (settings.pacing_under_below, settings.pacing_over_above, settings.fx_max_carry_forward_days) == (
         0.8,
         1.25,
@@ -58,4 +43,4 @@ def test_values_from_the_file(tmp_path: Path) -> None:
 )
 def test_bad_values_name_the_key(tmp_path: Path, extra: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        load_settings(_project(tmp_path, extra))
+        load_settings(minimal_project(tmp_path, extra))

@@ -93,12 +93,18 @@ def test_run_lock_rejects_a_second_run(tmp_path: Path) -> None:
 def test_build_target_is_a_duckdb_file_or_a_postgres_database(tmp_path: Path) -> None:
     duck = warehouse.BuildTarget(duckdb_file=tmp_path / "socialmart.duckdb")
     assert duck.dbt_target == "duckdb"
-    assert duck.dbt_env() == {"SOCIALMART_DUCKDB_PATH": str(tmp_path / "socialmart.duckdb")}
+    assert duck.marts_schema == "marts"
+    assert duck.dbt_env() == {
+        "SOCIALMART_MARTS_SCHEMA": "marts",
+        "SOCIALMART_DUCKDB_PATH": str(tmp_path / "socialmart.duckdb"),
+    }
 
     connection = parse_postgres_dsn("postgresql://loader:s3cret@db.internal:6543/socialmart")
     pg = warehouse.BuildTarget(postgres=connection)
     assert pg.dbt_target == "postgres"
+    assert pg.marts_schema == "marts__build"  # publishing swaps it in as marts
     assert pg.dbt_env() == {
+        "SOCIALMART_MARTS_SCHEMA": "marts__build",
         "PGTZ": "UTC",
         "SOCIALMART_PG_HOST": "db.internal",
         "SOCIALMART_PG_PORT": "6543",

@@ -4,7 +4,7 @@
     exported order is dropped when the API loaded an order with the same shop and name; among API orders (the
     duplicated-order fault creates a second id with the same name) the earliest created, then lowest id, is kept.
     Adds order_date (the reporting-timezone date of created_at) and is_new_customer (the customer's first order in
-    that shop, by created_at; export orders have no customer id, so their customer is the lower-cased email).
+    that shop, by created_at; export orders have no customer id, so their customer is the hashed lower-cased email).
     Export refunds: the export only has "Refunded Amount" (tax included, no refund date). An export order's refund
     is counted on the order's date, net of tax pro rata: refund_net = Refunded Amount x Subtotal / (Subtotal +
     Taxes), rounded half up to the cent (export_refund_local; int_order_revenue_events makes it a refund event on

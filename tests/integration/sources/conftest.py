@@ -26,6 +26,8 @@ AS_OF = dt.date(2025, 3, 1)
 NEXT_AS_OF = AS_OF + dt.timedelta(days=1)
 START_DATE = "2025-01-01"
 LOOKBACK_DAYS = 28
+# The salt the customer-data connectors (Shopify, Stripe) hash customer ids with in these tests.
+PII_SALT = "connector-tests-salt-0123456789"
 
 _TEST_ENV = {
     "RUNTIME__DLTHUB_TELEMETRY": "false",
@@ -118,6 +120,7 @@ def source_kwargs(name: str, server: SandboxServer, **overrides: Any) -> dict[st
             "access_tokens": {shop: credentials.shopify_token(shop) for shop in shops},
             "shop_url_template": f"{server.url}/shopify/{{shop}}",
             "api_version": credentials.SHOPIFY_API_VERSION,
+            "pii_salt": PII_SALT,
         }
     else:
         raise KeyError(name)
@@ -257,6 +260,7 @@ def helpers() -> Any:
         NEXT_AS_OF = NEXT_AS_OF
         START_DATE = START_DATE
         LOOKBACK_DAYS = LOOKBACK_DAYS
+        PII_SALT = PII_SALT
         META_TOKEN = credentials.META_ACCESS_TOKEN
         source_kwargs = staticmethod(source_kwargs)
         new_pipeline = staticmethod(new_pipeline)

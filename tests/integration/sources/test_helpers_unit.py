@@ -24,6 +24,7 @@ from sources.common.graph import (
 )
 from sources.common.http import parse_retry_after
 from sources.common.parallel import stream_parallel
+from sources.common.privacy import pseudonymise
 from sources.facebook_pages.helpers import post_row
 from sources.instagram.helpers import media_row
 from sources.meta_ads.helpers import AD_INSIGHTS_SCHEMA, insight_row, normalize_account_id
@@ -224,11 +225,11 @@ def test_order_rows_split_into_three_tables() -> None:
             }
         ],
     }
-    head, lines, refunds = order_rows(order, "northwind-us")
+    head, lines, refunds = order_rows(order, "northwind-us", "helpers-test-salt-0123456789")
     assert head["discount_codes"] == "ANNA10,X"
     assert head["total_shipping"] == "5.95"
     assert head["created_at"] == dt.datetime(2025, 3, 1, 15, 15, tzinfo=dt.UTC)
-    assert head["customer_id"] == 77
+    assert head["customer_id"] == pseudonymise(77, "helpers-test-salt-0123456789")
     assert lines[0]["order_id"] == 11 and lines[0]["shop"] == "northwind-us"
     assert refunds[0]["refund_id"] == 5 and refunds[0]["line_item_id"] == 1
 

@@ -14,6 +14,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
 from sources.common import SourceAuthError, find_source_error, rows_extracted
+from sources.common.privacy import pseudonymise
 from sources.shopify import shopify_source
 
 DATASET = "raw_shopify"
@@ -109,7 +110,17 @@ def test_raw_contract_types_and_values(first_run: dict[str, Any], sandbox: Sandb
         f"where shop = 'northwind-eu' and id = {order.id}",
     )[0]
     assert row[0] == order.created_at.replace(microsecond=0)
-    assert row[1:] == (order.customer_id, order.test, order.landing_site)
+    assert row[1:] == (pseudonymise(order.customer_id, helpers.PII_SALT), order.test, order.landing_site)
+    assert types["orders.customer_id"] == "VARCHAR"
+    # Click ids (fbclid, gclid, ...) identify a visit: the landing site keeps only its path and UTMs.
+    landings = [o.landing_site for orders in sandbox.world.orders.values() for o in orders]
+    with_click_ids = sum(1 for landing in landings if "clid=" in landing)
+    loaded = helpers.query(
+        db, f"select count(*) filter (where landing_site like '%clid=%'), count(*) from {DATASET}.orders"
+    )
+    assert with_click_ids > 100 and loaded == [(0, len(landings))]
+    utms = helpers.query(db, f"select count(*) from {DATASET}.orders where landing_site like '%utm_campaign=%'")
+    assert utms == [(sum(1 for landing in landings if "utm_campaign=" in landing),)]
     codes = helpers.query(db, f"select count(*) from {DATASET}.orders where discount_codes is not null")[0][0]
     assert codes == sum(1 for orders in sandbox.world.orders.values() for o in orders if o.discount)
 

@@ -42,6 +42,7 @@ def stripe_kwargs(helpers: Any, server: SandboxServer, **overrides: Any) -> dict
         "start_date": helpers.START_DATE,
         "end_date": helpers.end_date_for(server),
         "lookback_days": helpers.LOOKBACK_DAYS,
+        "pii_salt": helpers.PII_SALT,
     }
     return {**kwargs, **overrides}
 

@@ -305,7 +305,23 @@ def test_docs_generate_offline(dbt_build: DbtBuild, dbt_harness: Any) -> None:
         assert model in marts and marts[model]["columns"], model
     manifest = json.loads((target / "manifest.json").read_text())
     exposures = {e["name"]: e["depends_on"]["nodes"] for e in manifest["exposures"].values()}
-    assert exposures["monthly_target_report"] == ["model.socialmart.rpt_monthly_targets"]
+    models = {name: {node.split(".")[-1] for node in nodes} for name, nodes in exposures.items()}
+    assert models == {
+        "monthly_target_report": {
+            "rpt_monthly_targets",
+            "fct_campaign_performance_daily",
+            "dim_campaigns",
+            "fct_budget_pacing",
+            "rpt_platform_vs_store_conversions",
+            "fct_posts",
+            "rpt_best_time_to_post",
+        },
+        "pacing_report": {"rpt_monthly_targets", "fct_channel_daily", "fct_budget_pacing"},
+        "weekly_campaign_revenue_report": {"rpt_weekly_campaign_revenue"},
+    }
+    # The target thresholds are documented once (a doc block) and shown on the status column.
+    status = manifest["nodes"]["model.socialmart.rpt_monthly_targets"]["columns"]["status"]["description"]
+    assert "on_track_min (default 0.95)" in status and "[socialmart.targets]" in status
 
 
 def test_eur_order_converted_and_attributed_by_normalised_name(dbt_build: DbtBuild) -> None:

@@ -64,3 +64,20 @@ def test_the_api_wins_over_an_export_for_the_same_account_and_day(warehouse: Pat
         (date(2025, 3, 1), "America/Los_Angeles", Decimal("100.00"), 5000, 50),
         (date(2025, 3, 2), "America/Los_Angeles", Decimal("40.00"), 2000, 20),
     ]
+
+
+def test_the_gate_reconciles_export_rows_in_every_layer(warehouse: Path, dbt_harness: Any) -> None:
+    """The gate's raw and staging totals drop the export row the API also loaded, as the marts do."""
+    from expectations import GateParams
+    from expectations.suites.reconciliation import ads
+
+    listed = dbt_harness.query(warehouse, "select table_schema, table_name from information_schema.tables")
+    tables = {f"{schema}.{table}" for schema, table in listed}
+    query = ads(GateParams(run_date=date.fromisoformat(RUN_DATE)), tables).query
+    rows = dbt_harness.query(warehouse, f"{query} where platform = 'meta' order by metric")
+    # The API's 2025-03-01 (100.00, 5000, 50) and the export's 2025-03-02 (40.00, 2000, 20).
+    assert rows == [
+        ("meta", "USD", "clicks", Decimal("70.00"), Decimal("70.00"), Decimal("70.00"), None),
+        ("meta", "USD", "impressions", Decimal("7000.00"), Decimal("7000.00"), Decimal("7000.00"), None),
+        ("meta", "USD", "spend", Decimal("140.00"), Decimal("140.00"), Decimal("140.00"), None),
+    ]

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from expectations.suites.reconciliation import store_revenue_sql
+from expectations import GateParams
+from expectations.suites.reconciliation import orders
 
 RUN_DATE = "2025-03-05"
 US = "acct_1US"
@@ -104,6 +105,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Pat
             "+fct_channel_daily",
             "+fct_campaign_performance_daily",
             "+stg_stripe__balance_transactions",
+            "stg_shopify__order_line_items",  # read by the gate's reconciliation, not by the marts
         ],
         RUN_DATE,
     )
@@ -190,6 +192,15 @@ def test_revenue_is_conserved_and_reconciles_with_raw(warehouse: Path, dbt_harne
     [(orders_total,)] = _query(dbt_harness, warehouse, "select sum(revenue) from marts.fct_orders_attributed")
     [(channels_total,)] = _query(dbt_harness, warehouse, "select sum(attributed_revenue) from marts.fct_channel_daily")
     assert orders_total == channels_total == Decimal("100.00") + Decimal("49.00") + Decimal("89.00") - Decimal("15.00")
-    tables = {"raw_shopify.orders", "raw_shopify.order_line_items", "raw_stripe.charges", "raw_stripe.refunds"}
-    raw = _query(dbt_harness, warehouse, store_revenue_sql(tables))
-    assert raw == [("USD", Decimal("223.00"))]
+    # The gate's reconciliation reads the same orders from raw, from staging and from the mart.
+    listed = _query(dbt_harness, warehouse, "select table_schema, table_name from information_schema.tables")
+    tables = {f"{schema}.{table}" for schema, table in listed}
+    reconciliation = orders(GateParams(run_date=date.fromisoformat(RUN_DATE)), tables).query
+    rows = _query(dbt_harness, warehouse, f"{reconciliation} order by store, metric")
+    # Shopify: order #1001, 2 x 50.00; Stripe-only: the membership 49.00 - 15.00 refunded, the pre-order 89.00.
+    assert rows == [
+        ("shopify", "USD", "orders", Decimal("1.00"), Decimal("1.00"), Decimal("1.00"), None),
+        ("shopify", "USD", "revenue", Decimal("100.00"), Decimal("100.00"), Decimal("100.00"), None),
+        ("stripe", "USD", "orders", Decimal("2.00"), Decimal("2.00"), Decimal("2.00"), None),
+        ("stripe", "USD", "revenue", Decimal("123.00"), Decimal("123.00"), Decimal("123.00"), None),
+    ]

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from sandbox.credentials import shopify_token
+from sandbox.people import shop_customer
 from sandbox.shopify_api import INVALID_TOKEN
 
 SHOP = "northwind-eu"
@@ -135,3 +136,24 @@ def test_default_order_and_desc_paging(small_server, http) -> None:
 def test_non_get_is_rejected(small_server) -> None:
     resp = requests.post(_url(small_server, "orders.json"), headers=HEAD, json={}, timeout=10)
     assert resp.status_code == 405
+
+
+def test_orders_carry_their_customer_s_personal_data(small_server, http, orders_loader) -> None:
+    """As the real API: the email, phone, names and addresses of the customer, the browser IP and user agent; the
+    same person on every order of a customer."""
+    orders, _ = orders_loader(http, small_server.url, SHOP, updated_at_min="2025-01-01T00:00:00Z")
+    by_customer: dict[int, list[dict]] = {}
+    for o in orders:
+        by_customer.setdefault(o["customer"]["id"], []).append(o)
+    repeat = next(group for group in by_customer.values() if len(group) > 1)
+    o = repeat[0]
+    person = shop_customer(o["customer"]["id"], "eu")
+    assert (o["email"], o["contact_email"], o["phone"]) == (person.email, person.email, person.phone)
+    assert (o["customer"]["first_name"], o["customer"]["last_name"]) == (person.first_name, person.last_name)
+    assert o["customer"]["email"] == person.email and o["customer"]["default_address"]["address1"] == person.address1
+    assert o["billing_address"] == o["shipping_address"] == person.shopify_address()
+    assert o["billing_address"]["name"] == person.name and o["billing_address"]["country_code"] in ("DE", "FR", "NL")
+    assert o["browser_ip"] == o["client_details"]["browser_ip"] and o["client_details"]["user_agent"]
+    assert all(other["email"] == o["email"] and other["billing_address"] == o["billing_address"] for other in repeat)
+    emails = {group[0]["email"] for group in by_customer.values()}
+    assert len(emails) == len(by_customer)  # one email per customer: the export identifies customers by it

@@ -11,6 +11,7 @@ import requests
 
 from sandbox.credentials import STRIPE_API_KEYS
 from sandbox.faults import EXTRA_FIELD, Faults
+from sandbox.people import shop_customer, stripe_customer
 from sandbox.server import SandboxServer
 from sandbox.stripe_payments import (
     STRIPE_ACCOUNTS,
@@ -168,3 +169,31 @@ def test_duplicate_page_points_back_once_and_extra_field() -> None:
         assert len(ids) == len(charges_before(cutoff_for(AS_OF))[EU]) + 10
         assert ids[:10] == ids[10:20] and len(set(ids)) == len(ids) - 10
         assert all(c[EXTRA_FIELD] for c in charges)
+
+
+def test_charges_carry_the_buyer_s_personal_data(server: SandboxServer) -> None:
+    """As the real API: billing_details, receipt_email and, for made-to-order pre-orders, shipping; a Stripe
+    customer is the same person on every charge, and a Shopify order's charge is paid by the order's customer."""
+    charges, _ = _walk(server, "charges", EU, limit=100)
+    by_customer: dict[str, list[dict[str, Any]]] = {}
+    for c in charges:
+        by_customer.setdefault(c["customer"], []).append(c)
+    repeat = next(group for customer, group in by_customer.items() if customer and len(group) > 1)
+    person = stripe_customer(repeat[0]["customer"], "eu")
+    assert all(
+        c["billing_details"] == {
+            "address": person.stripe_address(), "email": person.email, "name": person.name, "phone": person.phone
+        }
+        and c["receipt_email"] == person.email
+        for c in repeat
+    )  # fmt: skip
+    shipped = [c for c in charges if c["shipping"]]
+    assert shipped and all(c["description"].startswith("Made-to-order") for c in shipped)
+    assert all(c["shipping"]["name"] == c["billing_details"]["name"] for c in shipped)
+    us_charges, _ = _walk(server, "charges", US, limit=100)
+    paid_order = next(c for c in us_charges if "shopify_order_id" in c["metadata"])
+    order = next(
+        o for o in server.world.orders["northwind-us"] if o.id == int(paid_order["metadata"]["shopify_order_id"])
+    )
+    assert paid_order["customer"] is None
+    assert paid_order["billing_details"]["email"] == shop_customer(order.customer_id, "us").email

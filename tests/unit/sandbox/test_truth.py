@@ -325,3 +325,32 @@ def test_ad_impressions_and_clicks(small_truth) -> None:
     assert small_truth.impressions("meta", "2025-03") == sum(r.impressions for r in rows) > 0
     assert small_truth.clicks("meta", "2025-03") == sum(r.clicks for r in rows) > 0
     assert small_truth.clicks("meta") == sum(small_truth.clicks("meta", m) for m in small_truth.months())
+
+
+def test_daily_views_add_up_to_the_months(small_truth) -> None:
+    """Ads per account-timezone day, GA4 sessions per property date and attributed store sales per reporting-timezone
+    date add up to the monthly truth computed from the rows of each month."""
+    month = "2025-03"
+    ads = {day: t for (platform, day), t in small_truth.ad_totals_by_day().items() if platform == "meta"}
+    in_month = [t for day, t in ads.items() if day.strftime("%Y-%m") == month]
+    assert len(in_month) == 31
+    assert sum(t.spend for t in in_month) == small_truth.spend("meta", month) > 0
+    assert sum(t.impressions for t in in_month) == small_truth.impressions("meta", month)
+    assert sum(t.clicks for t in in_month) == small_truth.clicks("meta", month)
+    day = date(2025, 3, 14)
+    rows = [r for r in small_truth.world.ad_days if r.campaign.platform == "meta" and r.day == day]
+    assert (ads[day].impressions, ads[day].clicks) == (sum(r.impressions for r in rows), sum(r.clicks for r in rows))
+
+    sessions = small_truth.sessions_by_channel_day()
+    assert sum(n for (_, d), n in sessions.items() if d.strftime("%Y-%m") == month) == small_truth.sessions(month)
+    assert {channel for channel, _ in sessions} >= {"meta", "google", "instagram", "other"}
+
+    sales = small_truth.revenue_by_channel_day()
+    month_sales = [v for (_, d), v in sales.items() if d.strftime("%Y-%m") == month]
+    assert sum(v.revenue for v in month_sales) == small_truth.revenue(month)
+    assert sum(v.orders for v in month_sales) == small_truth.orders(month)
+    assert sum(v.new_customers for v in month_sales) == small_truth.new_customers(month)
+    on_day = [o for o in small_truth.order_facts() if o.order_date == day and o.attribution.channel == "meta"]
+    refunds = [r for r in small_truth.refund_facts() if r.refund_date == day and r.attribution.channel == "meta"]
+    expected = sum((o.revenue for o in on_day), Decimal(0)) + sum((r.amount for r in refunds), Decimal(0))
+    assert (sales[("meta", day)].revenue, sales[("meta", day)].orders) == (expected, len(on_day))

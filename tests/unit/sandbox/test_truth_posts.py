@@ -3,6 +3,7 @@ applies the growth of posts still maturing at as_of."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,26 @@ def test_posts_add_up_to_the_monthly_organic_truth(truth: Truth, platform: str) 
             continue
         assert sum(p.impressions for p in posts) == truth.organic_impressions(platform, month), month
         assert sum(p.engagements for p in posts) == truth.engagements(platform, month), month
+
+
+@pytest.mark.parametrize("platform", ORGANIC_PLATFORMS)
+def test_posts_add_up_to_the_daily_organic_truth(truth: Truth, platform: str) -> None:
+    """organic_by_day counts each post on its reporting-timezone publish date (Pinterest's impressions and
+    engagements are account analytics, checked through the monthly totals)."""
+    by_day: dict[date, list[PostFact]] = defaultdict(list)
+    for post in truth.posts(platform):
+        by_day[post.published_at.astimezone(NY).date()].append(post)
+    assert truth.organic_by_day(platform, "posts_published") == {d: len(posts) for d, posts in by_day.items()}
+    if platform != "pinterest":
+        for metric, value in (("organic_impressions", "impressions"), ("engagements", "engagements")):
+            expected = {d: sum(getattr(p, value) for p in posts) for d, posts in by_day.items()}
+            assert truth.organic_by_day(platform, metric) == expected, metric
+    days = truth.organic_by_day(platform, "followers_gained")
+    assert min(days) == date(2025, 1, 1) and max(days) == AS_OF - timedelta(days=1) and len(days) == len(set(days))
+    for month in MONTHS:
+        assert sum(n for d, n in days.items() if d.strftime("%Y-%m") == month) == truth.followers_gained(
+            platform, month
+        )
 
 
 def test_post_ids_are_unique_per_platform(truth: Truth) -> None:

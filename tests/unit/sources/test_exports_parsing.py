@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 
 from sandbox.exports import SHOPIFY_COLUMNS, write_exports
+from sandbox.people import shop_customer
 from sandbox.world import build_world
+from sources.common.privacy import pseudonymise
 from sources.exports import read_exports
 from sources.exports.detect import detect_kind
 from sources.exports.reader import read_header
 
 AS_OF = date(2025, 3, 1)
+SALT = "exports-test-salt-0123456789"
+GEOS = ("eu", "uk", "us")
 META = "Reporting starts,Reporting ends,Account ID,Campaign name,Campaign ID,Ad set ID,Ad ID,Day,{spend},Impressions"
 
 
@@ -33,7 +37,7 @@ def _shopify(rows: list[dict[str, str]]) -> str:
 
 
 def _only_error(folder: Path) -> str:
-    batch = read_exports(folder)
+    batch = read_exports(folder, SALT)
     assert batch.tables == {}
     assert len(batch.errors) == 1
     return str(batch.errors[0])
@@ -51,7 +55,7 @@ def test_sandbox_exports_parse_with_bom_header_currency_and_quoted_commas(tmp_pa
     files = write_exports(tmp_path, AS_OF)
     assert files[0].read_bytes().startswith(b"\xef\xbb\xbfReporting starts,")
     assert read_header(files[0], files[0].name)[0] == "Reporting starts"  # the byte-order mark is dropped
-    batch = read_exports(tmp_path)
+    batch = read_exports(tmp_path, SALT)
     assert batch.errors == []
     assert sorted(batch.loaded.values()) == ["meta_ads_manager"] * 2 + ["shopify_orders"] * 3 + ["tiktok_ads_manager"]
     meta = [row for t in batch.tables["meta_ads_manager"] for row in t.to_pylist()]
@@ -76,7 +80,7 @@ def test_shopify_one_row_per_line_item_order_fields_on_first_row(tmp_path: Path)
         | {"Created at": "2025-01-06 09:00:00 +0100", "Lineitem quantity": "1", "Lineitem price": "5.00"},
     ]
     _write(tmp_path, "shop-a/orders_export_1.csv", _shopify(rows).replace("Tee, organic", '"Tee, organic"'))
-    batch = read_exports(tmp_path)
+    batch = read_exports(tmp_path, SALT)
     assert batch.errors == []
     orders = batch.tables["shopify_orders"][0].to_pylist()
     lines = batch.tables["shopify_order_lines"][0].to_pylist()
@@ -84,7 +88,8 @@ def test_shopify_one_row_per_line_item_order_fields_on_first_row(tmp_path: Path)
         ("shop-a", "#1001", "55", 2),
         ("shop-a", "#1002", "56", 4),
     ]
-    assert orders[0]["currency"] == "EUR" and orders[0]["email"] == "ann@example.com"
+    assert orders[0]["currency"] == "EUR" and orders[0]["customer_id"] == pseudonymise("ann@example.com", SALT)
+    assert "email" not in orders[0]
     assert orders[0]["created_at"] == datetime(2025, 1, 5, 13, 23, 11, tzinfo=UTC)
     assert orders[0]["refunded_amount"] == Decimal("10.71")
     assert [(li["order_name"], li["line_position"], li["quantity"], li["source_line"]) for li in lines] == [
@@ -169,7 +174,7 @@ def test_shopify_export_outside_a_shop_folder_is_rejected_and_other_files_still_
     order = {"Name": "#1", "Id": "1", "Currency": "USD", "Subtotal": "1.00", "Taxes": "0.00"}
     order |= {"Created at": "2025-01-05 14:23:11 -0500", "Lineitem quantity": "1", "Lineitem price": "1.00"}
     _write(tmp_path, "orders_export_1.csv", _shopify([order]))
-    batch = read_exports(tmp_path)
+    batch = read_exports(tmp_path, SALT)
     assert [str(e) for e in batch.errors] == [
         "orders_export_1.csv: a Shopify orders export does not name its shop: put it in a folder named after the "
         "shop (e.g. <exports>/my-shop/orders_export_1.csv)"
@@ -181,6 +186,27 @@ def test_same_file_twice_has_the_same_merge_keys(tmp_path: Path) -> None:
     write_exports(tmp_path, AS_OF)
     for path in list(tmp_path.rglob("*.csv")):
         path.with_name(f"{path.stem} (1).csv").write_bytes(path.read_bytes())
-    tables = read_exports(tmp_path).tables
+    tables = read_exports(tmp_path, SALT).tables
     keys = [(r["account_id"], r["ad_id"], r["day"]) for t in tables["meta_ads_manager"] for r in t.to_pylist()]
     assert len(keys) == 2 * len(set(keys))  # each row twice: the dlt merge on this key keeps one
+
+
+def test_shopify_exports_need_a_salt_and_keep_no_personal_data(tmp_path: Path) -> None:
+    """The sandbox's Shopify exports carry each customer's email, names, addresses and phones. Without a salt they
+    are rejected with the fix (the ad exports still load); with one, only the email's hash is kept."""
+    write_exports(tmp_path, AS_OF)
+    unsalted = read_exports(tmp_path)
+    assert sorted(unsalted.loaded.values()) == ["meta_ads_manager"] * 2 + ["tiktok_ads_manager"]
+    assert [str(e).split(":")[0] for e in unsalted.errors] == [f"northwind-{g}/orders_export_1.csv" for g in GEOS]
+    assert all(
+        "no salt is set: set pii_salt under [socialmart] in .dlt/secrets.toml" in str(e) for e in unsalted.errors
+    )
+    salted = read_exports(tmp_path, SALT)
+    orders = [row for t in salted.tables["shopify_orders"] for row in t.to_pylist()]
+    world_order = build_world(AS_OF).orders["northwind-uk"][3]
+    person = shop_customer(world_order.customer_id, "uk")
+    row = next(o for o in orders if o["order_id"] == str(world_order.id))
+    assert row["customer_id"] == pseudonymise(person.email, SALT)
+    loaded = repr([*orders, *(r for t in salted.tables["shopify_order_lines"] for r in t.to_pylist())])
+    for value in (*person.identifying_values(), person.last_name, person.zip):
+        assert value not in loaded

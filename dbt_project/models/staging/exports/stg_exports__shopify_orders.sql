@@ -31,7 +31,7 @@ renamed as (
         coalesce(lower(trim(cast(payment_method as varchar))) = 'bogus', false) as is_test,
         cast(source as varchar) as source_name,
         nullif(trim(cast(discount_code as varchar)), '') as discount_codes,
-        nullif(lower(trim(cast(email as varchar))), '') as customer_id,
+        cast(customer_id as varchar) as customer_id,
 
         cast(source_file as varchar) as source_file,
         cast(source_line as bigint) as source_line
