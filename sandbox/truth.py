@@ -722,6 +722,11 @@ class Truth:
         """fct_segment_monthly per ('YYYY-MM', segment): spend of the segment's campaigns; revenue, orders, distinct
         customers and new customers of the orders whose customer_segment it is; GA4 sessions of the segment's
         campaigns (sessions matched to no campaign, or to an unassigned one, are `unassigned`)."""
+        return dict(self._segment_months)
+
+    @cached_property
+    def _segment_months(self) -> dict[tuple[str, str], SegmentMonth]:
+        """segment_months, computed once (a pass over every ad row, order and session of the world)."""
         out: dict[tuple[str, str], SegmentMonth] = defaultdict(SegmentMonth)
         segments = self.campaign_segments()
         for r, spend in self._loaded_ad_rows():

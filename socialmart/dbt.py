@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from socialmart.config import Settings
 from socialmart.postgres_publish import analyze_tables
@@ -29,6 +32,33 @@ class DbtRunResult:
     tests_warned: int = 0
     seeds: int = 0
     failures: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set `values` in the environment for the block (profiles.yml reads them), then restore what was there, so a
+    run's target and password never outlive it in this process."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def target_dir(project: Path) -> Path:
+    """Where dbt writes the manifest and run results: DBT_TARGET_PATH (relative to the project) or `target`."""
+    return project / os.environ.get("DBT_TARGET_PATH", "target")
+
+
+def log_file(project: Path) -> Path:
+    """dbt's log file: in DBT_LOG_PATH (dbt reads a relative one from the working directory) or the project's `logs`."""
+    configured = os.environ.get("DBT_LOG_PATH")
+    return (Path(configured).resolve() if configured else project / "logs") / "dbt.log"
 
 
 def _summarise(result, log) -> DbtRunResult:
@@ -64,7 +94,6 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
 
     if target.postgres:
         log(f"analyzed {analyze_tables(target.postgres, RAW_SCHEMAS)} raw tables for the query planner")
-    os.environ.update(target.dbt_env())
     project = settings.dbt_project_dir
     args = [
         "build",
@@ -78,13 +107,14 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
         json.dumps(settings.dbt_vars(run_date)),
         "--quiet",
     ]
-    result = dbtRunner().invoke(args)
+    with _environment(target.dbt_env()):
+        result = dbtRunner().invoke(args)
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}") from result.exception
     summary = _summarise(result, log)
     if summary.failures or not result.success:
         details = "\n  ".join(summary.failures) or "dbt reported failure without a failed node; see dbt logs"
-        raise DbtBuildError(f"dbt build failed:\n  {details}\nLogs: {project / 'logs' / 'dbt.log'}")
+        raise DbtBuildError(f"dbt build failed:\n  {details}\nLogs: {log_file(project)}")
     if target.postgres:
         log(f"analyzed {analyze_tables(target.postgres, target.marts_schema)} tables of {target.marts_schema}")
     return summary

@@ -67,7 +67,7 @@ class BuildTarget:
         """The environment variables dbt_project/profiles.yml reads for this target (the password under dbt's
         DBT_ENV_SECRET_ prefix, which dbt scrubs from its logs). PGTZ pins dbt's sessions to UTC, whatever the
         server's default time zone, so a cast between text, timestamp and date never depends on the server.
-        SOCIALMART_MARTS_SCHEMA is always set, because dbt runs in this process and the environment outlives a run."""
+        socialmart/dbt.py sets them only for the length of the dbt invocation."""
         if self.postgres:
             return {
                 "SOCIALMART_MARTS_SCHEMA": self.marts_schema,

@@ -21,19 +21,31 @@ if TYPE_CHECKING:
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER:
     os.environ.setdefault("DBT_TARGET_PATH", f"target/{_WORKER}")
-    os.environ.setdefault("DBT_LOG_PATH", f"logs/{_WORKER}")
-# Tests that read the session's nightly runs (tests/e2e, and any test using the Postgres nightly run).
-NIGHTLY_GROUP = "nightly"
+    # dbt reads a relative log path from the working directory (the target path from the project): make it absolute.
+    os.environ.setdefault("DBT_LOG_PATH", str(Path(__file__).resolve().parents[1] / "dbt_project" / "logs" / _WORKER))
+# The session's two nightly runs, each built once on the one worker that runs every test reading it.
+DUCKDB_NIGHTLY_GROUP = "duckdb-nightly"  # tests/e2e: the scenario's two DuckDB runs
+POSTGRES_NIGHTLY_GROUP = "postgres-nightly"  # the tests of the Postgres nightly run
 
 
+def _group(item: pytest.Item) -> str:
+    """The xdist group of a test: the nightly run it reads, else its module."""
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("first_run") == "postgres"
+    if on_postgres or "postgres_nightly" in item.fixturenames:
+        return POSTGRES_NIGHTLY_GROUP
+    if "e2e" in item.path.parts:
+        return DUCKDB_NIGHTLY_GROUP
+    return item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the test ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group the tests for pytest-xdist's loadgroup scheduling: every test of the nightly runs on one worker, so the
-    session's DuckDB scenario and Postgres nightly run (about 2 minutes each) are built once, and each other module
-    on one worker, so its module-scoped fixtures are built once."""
+    """Group the tests for pytest-xdist's loadgroup scheduling, so that the session's DuckDB scenario and Postgres
+    nightly run (2-6 minutes each) are each built on one worker only, and each other module runs on one worker, so
+    its module-scoped fixtures are built once."""
     for item in items:
-        in_e2e = "e2e" in item.path.parts
-        group = NIGHTLY_GROUP if in_e2e or "postgres_nightly" in item.fixturenames else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
 
 
 # Under trust authentication the server ignores a password, so the Postgres nightly run always sends one: the tests

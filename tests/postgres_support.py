@@ -192,7 +192,8 @@ _PG_TYPES = {"DOUBLE": "DOUBLE PRECISION", "FLOAT": "REAL", "HUGEINT": "NUMERIC"
 
 def copy_duckdb_tables(path: Path, database: PostgresConnection, schemas: Mapping[str, str]) -> None:
     """Copy the tables of each schema `schemas` names in the DuckDB file `path` into `database`, in the schema it
-    maps to, with the same columns and types. For small test warehouses (rows are inserted one by one)."""
+    maps to, with the same columns and types; views are copied as tables of their rows. For small test warehouses
+    (rows are inserted one by one)."""
     import duckdb
 
     duck = duckdb.connect(str(path), read_only=True)
@@ -201,7 +202,7 @@ def copy_duckdb_tables(path: Path, database: PostgresConnection, schemas: Mappin
             cur.execute(pg_sql.SQL("create schema if not exists {}").format(pg_sql.Identifier(target_schema)))
             tables = duck.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                "where table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by table_name",
                 [schema],
             ).fetchall()
             for (table,) in tables:

@@ -29,6 +29,7 @@ from flows.nightly import PipelineError, nightly
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
+from socialmart.config import SANDBOX_PII_SALT
 
 pytestmark = pytest.mark.e2e
 
@@ -101,6 +102,9 @@ def _live_env_for(mp: pytest.MonkeyPatch, url: str) -> None:
         mp.setenv(f"SOURCES__{name}__BASE_URL", graph)
         mp.setenv(f"SOURCES__{name}__ACCESS_TOKEN", credentials.META_ACCESS_TOKEN)
         mp.setenv(f"SOURCES__{name}__{ids_key}", json.dumps(list(ids)))
+    # Live customer data needs the secret salt; the scenario's history was hashed with the sandbox's, and a real
+    # deployment keeps its salt from run to run.
+    mp.setenv("SOCIALMART__PII_SALT", SANDBOX_PII_SALT)
     shops = list(credentials.SHOPIFY_SHOPS)
     mp.setenv("SOURCES__SHOPIFY__SHOPS", json.dumps(shops))
     mp.setenv("SOURCES__SHOPIFY__ACCESS_TOKENS", json.dumps({s: credentials.shopify_token(s) for s in shops}))

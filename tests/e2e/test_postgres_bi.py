@@ -14,6 +14,7 @@ from e2e_scenario import RUN_DATE, assert_marts_match_truth, run_truth
 from postgres_support import READER_PASSWORD, PostgresRun
 
 from socialmart.config import PROJECT_DIR
+from socialmart.dbt import target_dir
 from socialmart.postgres_publish import READER_ROLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -38,7 +39,7 @@ def bi_engine(postgres_nightly: PostgresRun) -> Iterator[sa.Engine]:
 
 def analyst_models() -> set[str]:
     """The marts and reports of the dbt project (every model under models/marts and models/reports)."""
-    manifest = json.loads((PROJECT_DIR / "dbt_project" / "target" / "manifest.json").read_text())
+    manifest = json.loads((target_dir(PROJECT_DIR / "dbt_project") / "manifest.json").read_text())
     folders = ("models/marts/", "models/reports/")
     return {
         node["name"]

@@ -17,6 +17,7 @@ from flows.nightly import POSTGRES_NOT_YET
 from socialmart.catalog import SOURCES
 from socialmart.cli import main
 from socialmart.config import PROJECT_DIR
+from socialmart.dbt import log_file, target_dir
 
 pytestmark = pytest.mark.postgres
 
@@ -34,7 +35,7 @@ def test_every_source_loads_into_its_raw_schema(postgres_nightly: PostgresRun) -
 
 def test_dbt_builds_and_tests_every_model(postgres_nightly: PostgresRun) -> None:
     """Every model that is not ephemeral (per the run's manifest) is a relation in Postgres, and the tests ran."""
-    manifest = json.loads((PROJECT_DIR / "dbt_project" / "target" / "manifest.json").read_text())
+    manifest = json.loads((target_dir(PROJECT_DIR / "dbt_project") / "manifest.json").read_text())
     nodes = manifest["nodes"].values()
     models = {n["name"] for n in nodes if n["resource_type"] == "model" and n["config"]["materialized"] != "ephemeral"}
     seeds = {n["name"] for n in nodes if n["resource_type"] == "seed"}
@@ -73,7 +74,11 @@ def test_the_gate_passes_and_the_marts_are_published_by_a_schema_swap(postgres_n
     summary = postgres_nightly.summary
     assert summary.gate_success is True, summary.gate_summary
     assert "Gate: passed" in summary.markdown()
-    assert json.loads(summary.validation_results.read_text()) and summary.data_docs.joinpath("index.html").is_file()
+    assert (
+        json.loads(summary.validation_results.read_text())
+        and summary.data_docs.name == "index.html"
+        and summary.data_docs.is_file()
+    )
     assert summary.published == f"schema marts of {postgres_nightly.database}"
     schemas = postgres_nightly.query("select nspname from pg_namespace where nspname like 'marts%'")
     assert schemas == [("marts",)], "the build schema was swapped in, and the replaced marts dropped"
@@ -96,8 +101,8 @@ def test_the_passwords_are_never_logged_or_stored(postgres_nightly: PostgresRun,
     assert password and "loaded" in postgres_nightly.log
     assert password not in postgres_nightly.log
     assert password not in summary.markdown()
-    assert password not in (PROJECT_DIR / "dbt_project" / "logs" / "dbt.log").read_text(errors="replace")
-    stored = [summary.validation_results, *(path for path in summary.data_docs.rglob("*") if path.is_file())]
+    assert password not in log_file(PROJECT_DIR / "dbt_project").read_text(errors="replace")
+    stored = [summary.validation_results, *(path for path in summary.data_docs.parent.rglob("*") if path.is_file())]
     assert len(stored) > 2 and all(password not in path.read_text(errors="replace") for path in stored)
 
 

@@ -11,6 +11,7 @@ zero to the cent. Run date 2025-03-11: 10 days of March elapsed.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -247,7 +248,7 @@ def test_gate_warns_about_money_converted_at_a_carried_forward_rate(built: Built
 
 def test_a_currency_without_rates_stops_the_build_naming_it(built: Built, tmp_path: Path) -> None:
     from socialmart.config import load_settings
-    from socialmart.dbt import DbtBuildError, run_dbt_build
+    from socialmart.dbt import DbtBuildError, log_file, run_dbt_build
     from socialmart.warehouse import BuildTarget
 
     warehouse = tmp_path / built.warehouse.name
@@ -258,11 +259,17 @@ def test_a_currency_without_rates_stops_the_build_naming_it(built: Built, tmp_pa
             "insert into raw_inputs.budgets (month, channel, budget, currency, source_file, source_line, "
             "_dlt_load_id, _dlt_id) values ('2025-01-01', 'google', 700, 'EUR', 'inputs/budgets.csv', 8, '1', 'b8')"
         )
+    environment = dict(os.environ)
     with pytest.raises(DbtBuildError) as raised:
         run_dbt_build(
             load_settings(), BuildTarget(duckdb_file=warehouse), date.fromisoformat(RUN_DATE), log=lambda _: None
         )
+    assert dict(os.environ) == environment, "the build target's settings must not outlive the dbt run"
     message = str(raised.value)
+    assert (
+        f"Logs: {log_file(load_settings().dbt_project_dir)}" in message
+        and log_file(load_settings().dbt_project_dir).is_file()
+    )
     assert (
         "No FX rate into USD for ARS in int_ad_performance_unioned (platform meta, account_id 1009): 2 amount(s) "
         "from 2025-03-04 to 2025-03-06. Add rates for ARS to inputs/fx_rates.csv"
