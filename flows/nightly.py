@@ -21,15 +21,9 @@ import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults b
 from expectations.results import GateResult
 from socialmart import parquet_copies, postgres_publish, run_records, validation_runs, warehouse
 from socialmart.catalog import SOURCES, SourceSpec, use_sandbox
-from socialmart.config import ConfigError, Settings, load_settings
+from socialmart.config import ConfigError, PostgresConnection, Settings, load_settings
 from socialmart.warehouse import BuildTarget
 from sources.common.errors import find_source_error
-
-# What a PostgreSQL run does not do yet: it stops after publishing and says so.
-POSTGRES_NOT_YET = (
-    "reports: the nightly reports are built from a published DuckDB warehouse only; none was built "
-    "(socialmart report monthly|pacing|weekly reads the marts schema by hand)",
-)
 
 
 class PipelineError(RuntimeError):
@@ -49,13 +43,13 @@ class RunSummary:
     dbt: dict[str, int] = field(default_factory=dict)
     gate_success: bool | None = None  # None: the gate did not run
     gate_summary: str = ""
-    skipped: list[str] = field(default_factory=list)  # steps this run did not run, each with the reason
     published: Path | str | None = None  # the DuckDB file, or the schema and database on PostgreSQL
     parquet: Path | None = None  # the folder of Parquet copies of the marts (a symlink to this run's set)
     validation_results: Path | None = None
     data_docs: Path | None = None
     reports: list[Path] = field(default_factory=list)
     report_errors: list[str] = field(default_factory=list)  # reports due but not built, each with the reason
+    report_notes: list[str] = field(default_factory=list)  # reports due with nothing to show yet (no targets, ...)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def markdown(self) -> str:
@@ -77,7 +71,6 @@ class RunSummary:
             lines += ["", "Rejected export files:", *(f"- {rejected}" for rejected in self.rejected_files)]
         gate = "not run" if self.gate_success is None else "passed" if self.gate_success else "FAILED"
         lines += ["", f"dbt: {self.dbt}", "", f"Gate: {gate}"]
-        lines += [f"Skipped: {step}" for step in self.skipped]
         if self.gate_summary:
             lines += ["", "```", self.gate_summary, "```"]
         if self.data_docs:
@@ -88,6 +81,7 @@ class RunSummary:
             lines += [f"Parquet copies: `{self.parquet}`"]
         lines += [f"Report: `{path}`" for path in self.reports]
         lines += [f"Report NOT built: {error}" for error in self.report_errors]
+        lines += [f"Report skipped: {note}" for note in self.report_notes]
         return "\n".join(lines)
 
 
@@ -233,27 +227,33 @@ def publish_postgres(settings: Settings, run_id: str) -> str:
 
 @task(timeout_seconds=1200, cache_policy=NO_CACHE)
 def build_reports(
-    settings: Settings, run_date: date, gate_records: list[dict], published: Path
-) -> tuple[list[Path], list[str]]:
-    """Build the reports due on `run_date` (reports/schedule.py) from the published warehouse; return each built
-    report's HTML path and, for each report that could not be built, why (the others are still built)."""
-    from reports.errors import ReportError
+    settings: Settings, run_date: date, gate_records: list[dict], published: Path | PostgresConnection
+) -> tuple[list[Path], list[str], list[str]]:
+    """Build the reports due on `run_date` (reports/schedule.py) from the published warehouse (a DuckDB file, or the
+    PostgreSQL marts). Return each built report's HTML path; for each report that could not be built, why (the
+    others are still built); and for each whose period has nothing to show yet (a month without targets), a note."""
+    from reports.errors import NothingToReport, ReportError
     from reports.options import ReportOptions
     from reports.schedule import build_report, due_reports
 
     options = ReportOptions.from_settings(settings)
     built: list[Path] = []
     errors: list[str] = []
+    notes: list[str] = []
     for request in due_reports(run_date, settings.reports_dir):
         try:
             files = build_report(request, published, settings.reports_dir, gate_records, options)
+        except NothingToReport as exc:
+            notes.append(f"{request.describe()}: {exc}")
+            print(f"WARNING: report skipped, nothing to show yet: {request.describe()}: {exc}")
+            continue
         except ReportError as exc:
             errors.append(f"{request.describe()}: {exc}")
             print(f"REPORT NOT BUILT: {request.describe()}: {exc}")
             continue
         built.append(files.html)
         print(f"Report: {files.html} ({files.pdf_note or 'with PDF'})")
-    return built, errors
+    return built, errors, notes
 
 
 def _start_sandbox(stack: ExitStack, run_date: date) -> str:
@@ -360,15 +360,15 @@ def nightly(
                 with stage("publish"):
                     run_records.write_run_records(target, _run_record(summary, started_at, gate, True), gate.checks)
                     summary.published = publish_postgres(settings, run_id)
-                return _finish(summary, skipped=POSTGRES_NOT_YET)
-            with stage("parquet"):
-                parquet_copies.write_set(build, settings.warehouse_dir, run_id)
-            with stage("publish"):
-                record = _run_record(summary, started_at, gate, is_published=True)
-                run_records.write_run_records(target, record, gate.checks)
-                warehouse.publish(build, published)
-                summary.published = published
-                summary.parquet = parquet_copies.publish_set(settings.warehouse_dir, run_id)
+            else:
+                with stage("parquet"):
+                    parquet_copies.write_set(build, settings.warehouse_dir, run_id)
+                with stage("publish"):
+                    record = _run_record(summary, started_at, gate, is_published=True)
+                    run_records.write_run_records(target, record, gate.checks)
+                    warehouse.publish(build, published)
+                    summary.published = published
+                    summary.parquet = parquet_copies.publish_set(settings.warehouse_dir, run_id)
         except Exception as exc:
             if summary.published is None:  # the published marts stay as they were
                 _record_failed_run(settings, target, published, summary, started_at, gate, stage.last, exc)
@@ -377,7 +377,10 @@ def nightly(
             if build is not None:
                 warehouse.discard(build)
     with stage("report"):
-        summary.reports, summary.report_errors = build_reports(settings, run_date, gate.to_records(), published)
+        marts = settings.postgres if settings.on_postgres else published
+        summary.reports, summary.report_errors, summary.report_notes = build_reports(
+            settings, run_date, gate.to_records(), marts
+        )
     return _finish(summary)
 
 
@@ -456,11 +459,8 @@ def _sources_failed_message(summary: RunSummary, published: bool) -> str:
     )
 
 
-def _finish(summary: RunSummary, skipped: tuple[str, ...] = ()) -> RunSummary:
-    """Record the steps the run skipped, publish the summary artifact, and fail when a source failed to load."""
-    for step in skipped:
-        print(f"SKIPPED: {step}")
-    summary.skipped.extend(skipped)
+def _finish(summary: RunSummary) -> RunSummary:
+    """Publish the summary artifact, and fail when a source failed to load or a due report could not be built."""
     create_markdown_artifact(summary.markdown(), key="nightly-run-summary", description="socialmart nightly run")
     if summary.source_errors:
         raise PipelineError(_sources_failed_message(summary, summary.published is not None))

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from reports import sections
 from reports.charts import CumulativePanel, cumulative_vs_target_svg
 from reports.data_quality import read_data_quality
-from reports.errors import ReportError
+from reports.errors import NothingToReport
 from reports.formatting import STATUS_STYLES, format_percent, metric_spec
 from reports.options import ReportOptions
 from reports.periods import month_start, next_month
@@ -65,7 +65,7 @@ def read_pacing_page(
     rows = read_targets(reader, month, REPORT)
     through = data_through(rows, month)
     if through is None:
-        raise ReportError(
+        raise NothingToReport(
             f"No day of {month:%Y-%m} has data yet in {MODEL} of warehouse {reader.label}: the pacing report of a "
             f"month can be built from {(month + timedelta(days=1)).isoformat()} on, once its first day is loaded."
         )

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from reports.charts import ChartBar, ChartPanel
-from reports.errors import ReportError
+from reports.errors import NothingToReport
 from reports.formatting import METRICS, channel_label, format_metric_value, format_percent, metric_spec, segment_label
 from reports.formatting import status_style as style_of
 from reports.periods import month_end
@@ -47,7 +47,7 @@ def read_targets(reader: Reader, month: date, report: str) -> list[dict[str, Any
     if not rows:
         months = reader.query(f"select distinct month from {MODEL} order by month")
         available = ", ".join(f"{row['month']:%Y-%m}" for row in months) or "none"
-        raise ReportError(
+        raise NothingToReport(
             f"No targets for {month:%Y-%m} in {MODEL} of warehouse {reader.label}. Add rows for month "
             f"{month:%Y-%m} to inputs/targets.csv (month,metric,channel,segment,target) and rerun the nightly flow. "
             f"Months with targets: {available}."

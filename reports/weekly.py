@@ -15,7 +15,7 @@ from typing import Any
 
 from reports import sections
 from reports.data_quality import read_data_quality
-from reports.errors import ReportError
+from reports.errors import NothingToReport, ReportError
 from reports.formatting import format_count, format_money, format_percent, format_ratio
 from reports.options import ReportOptions
 from reports.periods import IsoWeek
@@ -76,7 +76,7 @@ def read_weekly_page(
     if not campaigns:
         weeks = reader.query(f"select distinct iso_week from {MODEL} order by iso_week desc limit 8")
         recent = ", ".join(row["iso_week"] for row in weeks) or "none"
-        raise ReportError(
+        raise NothingToReport(
             f"No campaign spend or attributed revenue in ISO week {week.label} ({week.start} to {week.end}) in "
             f"{MODEL} of warehouse {reader.label}. Most recent weeks with campaign activity: {recent}."
         )

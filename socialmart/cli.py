@@ -104,8 +104,8 @@ def run(
         click.echo(f"Report:             {path}")
     click.echo(f"Validation results: {summary.validation_results}")
     click.echo(f"Data Docs:          {summary.data_docs}")
-    for step in summary.skipped:  # a PostgreSQL run builds no report yet
-        click.echo(f"Skipped:            {step}")
+    for note in summary.report_notes:  # a report whose period has nothing to show yet, e.g. no targets
+        click.secho(f"Report skipped:     {note}", fg="yellow")
 
 
 @main.command()

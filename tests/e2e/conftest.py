@@ -34,6 +34,7 @@ def first_run(request: pytest.FixtureRequest) -> FirstRun:
     """The first run for RUN_DATE on DuckDB (the scenario's first snapshot) and on PostgreSQL (the session's
     `postgres_nightly` run): a test taking it checks both warehouses against the same truth."""
     if request.param == "postgres":
-        return FirstRun("postgres", request.getfixturevalue("postgres_nightly").query)
+        run = request.getfixturevalue("postgres_nightly")
+        return FirstRun("postgres", run.query, run.summary)
     scenario: Scenario = request.getfixturevalue("scenario")
-    return FirstRun("duckdb", partial(query, scenario.first_snapshot))
+    return FirstRun("duckdb", partial(query, scenario.first_snapshot), scenario.first)

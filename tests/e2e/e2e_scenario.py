@@ -45,10 +45,12 @@ MONTH_OF_DATE_DAY = month_of("date_day")
 
 @dataclass(frozen=True)
 class FirstRun:
-    """The first good run (RUN_DATE) on one warehouse: `database` names it (duckdb | postgres), `query` reads it."""
+    """The first good run (RUN_DATE) on one warehouse: `database` names it (duckdb | postgres), `query` reads it,
+    `summary` is what the run returned (its reports among it)."""
 
     database: str
     query: Query
+    summary: RunSummary
 
 
 @dataclass

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from e2e_scenario import RUN_DATE, Scenario, query, run_truth
+from e2e_scenario import RUN_DATE, FirstRun, Scenario, query, run_truth
+from postgres_support import PostgresRun
 from report_browser import REQUIRE_ENV, check_in_browser, chromium
 from report_page import Cell, Page, PageTable, external_references, parse_page
 
@@ -51,15 +52,35 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
+def _report(run: FirstRun, stem: str) -> Path:
+    """The HTML of the report `stem` that the first run on `run`'s warehouse built."""
+    [html] = [path for path in run.summary.reports if path.stem == stem]
+    return html
+
+
 def test_the_runs_built_the_reports_due(scenario: Scenario) -> None:
     assert scenario.first.report_errors == [] and scenario.second.report_errors == []
     assert scenario.first.reports == [_html(scenario, stem) for stem in (PACING, MONTHLY, WEEKLY)]
     assert scenario.second.reports == [_html(scenario, PACING_NEXT)]  # October and W45 were built already
-    for stem in (PACING, MONTHLY, WEEKLY, PACING_NEXT):
-        folder = _html(scenario, stem).parent
+    assert scenario.first.report_notes == [] and scenario.second.report_notes == []
+    _assert_report_files([_html(scenario, stem) for stem in (PACING, MONTHLY, WEEKLY, PACING_NEXT)])
+
+
+@pytest.mark.postgres
+def test_the_postgres_run_built_the_reports_due_from_its_marts(postgres_nightly: PostgresRun) -> None:
+    summary = postgres_nightly.summary
+    assert summary.report_errors == [] and summary.report_notes == []
+    assert [path.stem for path in summary.reports] == [PACING, MONTHLY, WEEKLY]
+    _assert_report_files(summary.reports)
+
+
+def _assert_report_files(pages: list[Path]) -> None:
+    """Each report has its workbook, CSV tables, no external reference, and a PDF where Chromium is installed."""
+    for html in pages:
+        folder, stem = html.parent, html.stem
         assert (folder / f"{stem}.xlsx").is_file()
         assert list(folder.glob("*.csv"))
-        assert external_references(parse_page(_html(scenario, stem))) == []
+        assert external_references(parse_page(html)) == []
         if find_chromium() or os.environ.get(REQUIRE_ENV):
             assert (folder / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
 
@@ -73,10 +94,9 @@ def _all_target_rows(page: Page) -> dict[str, dict[str, Cell]]:
     return rows
 
 
-def test_monthly_targets_equal_the_marts_and_the_truth(scenario: Scenario) -> None:
-    page = parse_page(_html(scenario, MONTHLY))
-    rows = query(
-        scenario.first_snapshot,
+def test_monthly_targets_equal_the_marts_and_the_truth(first_run: FirstRun) -> None:
+    page = parse_page(_report(first_run, MONTHLY))
+    rows = first_run.query(
         "select metric, channel, segment, target, actual, attainment, status from marts.rpt_monthly_targets "
         "where month = date '2026-10-01'",
     )
@@ -84,18 +104,17 @@ def test_monthly_targets_equal_the_marts_and_the_truth(scenario: Scenario) -> No
     assert set(shown) == {f"{m}|{c}|{s}" for m, c, s, *_ in rows}
     for metric, channel, segment, target, actual, attainment, status in rows:
         cells = shown[f"{metric}|{channel}|{segment}"]
-        assert float(cells["actual"].value) == actual and float(cells["target"].value) == target
-        assert cells["actual"].text == format_metric_value(metric, actual, "USD")
-        assert float(cells["attainment"].value) == attainment and cells["status"].value == status
+        assert float(cells["actual"].value) == float(actual) and float(cells["target"].value) == float(target)
+        assert cells["actual"].text == format_metric_value(metric, float(actual), "USD")
+        assert float(cells["attainment"].value) == float(attainment) and cells["status"].value == status
     truth = run_truth(RUN_DATE).target_actual("revenue", "all", "all", "2026-10")
     assert _cents(page.kpis["revenue|all|all"]["actual"]) == truth
     assert page.kpis["revenue|all|all"]["actual"].text == f"${truth.quantize(Decimal(1)):,}"
 
 
-def test_monthly_sections_equal_the_marts(scenario: Scenario) -> None:
-    page = parse_page(_html(scenario, MONTHLY))
-    campaigns = query(
-        scenario.first_snapshot,
+def test_monthly_sections_equal_the_marts(first_run: FirstRun) -> None:
+    page = parse_page(_report(first_run, MONTHLY))
+    campaigns = first_run.query(
         "select campaign_key, sum(spend), sum(attributed_revenue), sum(attributed_orders) "
         "from marts.fct_campaign_performance_daily where date_day between date '2026-10-01' and date '2026-10-31' "
         "group by campaign_key having sum(spend) <> 0 or sum(attributed_revenue) <> 0",
@@ -110,8 +129,7 @@ def test_monthly_sections_equal_the_marts(scenario: Scenario) -> None:
     roas = [float(row["roas"].value) for row in shown.values() if row["roas"].value]
     assert roas == sorted(roas, reverse=True)
 
-    budget = query(
-        scenario.first_snapshot,
+    budget = first_run.query(
         "select channel, budget, spend_to_date, projected_vs_budget from marts.fct_budget_pacing "
         "where month = date '2026-10-01'",
     )
@@ -125,8 +143,7 @@ def test_monthly_sections_equal_the_marts(scenario: Scenario) -> None:
             over,
         )
 
-    conversions = query(
-        scenario.first_snapshot,
+    conversions = first_run.query(
         "select platform, platform_conversions, store_orders, store_revenue from "
         "marts.rpt_platform_vs_store_conversions where month = date '2026-10-01'",
     )
@@ -138,13 +155,13 @@ def test_monthly_sections_equal_the_marts(scenario: Scenario) -> None:
             revenue,
         )
 
-    posts = query(
-        scenario.first_snapshot,
+    posts = first_run.query(
         "select post_id, engagements from marts.fct_posts where published_date between date '2026-10-01' and "
         "date '2026-10-31' and engagements is not null order by engagements desc, engagement_rate desc nulls last, "
         "post_id limit 10",
     )
-    assert [(key, int(row["engagements"].value)) for key, row in page.tables["top_posts"].rows.items()] == posts
+    shown_posts = [(key, int(row["engagements"].value)) for key, row in page.tables["top_posts"].rows.items()]
+    assert shown_posts == [tuple(post) for post in posts]
     assert set(page.charts) == {"actual-vs-target", "roas-by-campaign", "spend-vs-budget", "engagement-heatmap"}
 
 
@@ -188,10 +205,9 @@ def test_pacing_equals_the_marts(scenario: Scenario, stem: str, which: str) -> N
     assert f"to date {format_metric_value('revenue', revenue_to_date, 'USD')}" in page.charts["cumulative-vs-target"]
 
 
-def test_weekly_equals_the_marts(scenario: Scenario) -> None:
-    page = parse_page(_html(scenario, WEEKLY))
-    rows = query(
-        scenario.first_snapshot,
+def test_weekly_equals_the_marts(first_run: FirstRun) -> None:
+    page = parse_page(_report(first_run, WEEKLY))
+    rows = first_run.query(
         "select campaign_key, spend, attributed_revenue, attributed_orders, revenue_wow_change "
         "from marts.rpt_weekly_campaign_revenue where iso_week = '2026-W45'",
     )

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 from postgres_support import READER_PASSWORD, PostgresRun
 
-from flows.nightly import POSTGRES_NOT_YET
 from socialmart.catalog import SOURCES
 from socialmart.cli import main
 from socialmart.config import PROJECT_DIR
@@ -83,13 +82,6 @@ def test_the_gate_passes_and_the_marts_are_published_by_a_schema_swap(postgres_n
     schemas = postgres_nightly.query("select nspname from pg_namespace where nspname like 'marts%'")
     assert schemas == [("marts",)], "the build schema was swapped in, and the replaced marts dropped"
     assert "Published schema marts; role socialmart_reader can log in" in postgres_nightly.log
-
-
-def test_only_the_reports_are_reported_as_skipped(postgres_nightly: PostgresRun) -> None:
-    summary = postgres_nightly.summary
-    assert summary.reports == [] and summary.skipped == list(POSTGRES_NOT_YET)
-    assert [step.split(":")[0] for step in POSTGRES_NOT_YET] == ["reports"]
-    assert all(f"SKIPPED: {step}" in postgres_nightly.log for step in POSTGRES_NOT_YET)
 
 
 @pytest.mark.parametrize("secret", ["database", "reader"])
