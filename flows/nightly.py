@@ -311,6 +311,8 @@ def nightly(
 
     with ExitStack() as stack:
         stack.enter_context(warehouse.run_lock(settings.warehouse_dir))
+        if settings.on_postgres:
+            stack.enter_context(postgres_publish.run_lock(settings.postgres, run_id))
         pipelines_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="socialmart-dlt-")))
         sandbox_url = _start_sandbox(stack, run_date) if use_sb and specs else None
         if settings.on_postgres:

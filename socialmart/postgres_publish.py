@@ -33,6 +33,9 @@ PREVIOUS_PREFIX = "marts__previous_"
 OPS_SCHEMA = "ops"  # the run history and gate results (ops.pipeline_runs, ops.dq_results) BI may trend
 READER_ROLE = "socialmart_reader"
 LOCK_TIMEOUT_SECONDS = 10
+# The advisory lock a run holds on its database for its whole length: two runs (from two machines, say) would
+# otherwise rebuild the same marts__build under each other. Advisory locks are per database, like marts__build.
+RUN_LOCK_KEY = 0x736D_6172_7472_756E  # "smartrun"
 # Role attributes that would let the reader do more than read.
 _POWERFUL_ATTRIBUTES = ("rolsuper", "rolcreaterole", "rolcreatedb", "rolreplication", "rolbypassrls")
 
@@ -54,6 +57,44 @@ class PublishResult:
     replaced: str | None
     left_behind: tuple[str, ...]
     reader_can_log_in: bool
+
+
+@contextmanager
+def run_lock(database: PostgresConnection, run_id: str) -> Iterator[None]:
+    """Hold the database's socialmart run lock (a session advisory lock) for the block.
+
+    Raises RunLockedError naming the other run's session when another run holds it; the lock goes with the
+    connection, so a run that crashes or is killed releases it.
+    """
+    from socialmart.warehouse import RunLockedError
+
+    with closing(_connect(database, application_name=f"socialmart run {run_id}")) as con:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (RUN_LOCK_KEY,))
+            [(locked,)] = cur.fetchall()
+            if not locked:
+                raise RunLockedError(
+                    f"another socialmart run is building in {database} ({_lock_holder(cur)}); wait for it to finish, "
+                    "or end that session if its run is gone"
+                )
+        yield  # the session (and so the lock) ends when the connection closes
+
+
+def _lock_holder(cur: psycopg2.extensions.cursor) -> str:
+    """Who holds the run lock, for the message: its application name, client address and start."""
+    cur.execute(
+        "SELECT a.pid, a.application_name, a.client_addr, a.backend_start FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+        "AND ((l.classid::bigint << 32) | l.objid::bigint) = %s",
+        (RUN_LOCK_KEY,),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return "its session has just ended"
+    pid, name, client, started = row
+    since = f"{started:%Y-%m-%d %H:%M:%S %Z}"
+    return f"session pid {pid}, {name or 'no application name'}, from {client or 'a local socket'}, since {since}"
 
 
 def prepare_build(database: PostgresConnection, lock_timeout_seconds: int = LOCK_TIMEOUT_SECONDS) -> tuple[str, ...]:
@@ -121,8 +162,8 @@ def publish(
     return PublishResult(replaced, left_behind, bool(reader_password))
 
 
-def _connect(database: PostgresConnection) -> Connection:
-    return psycopg2.connect(database.dsn, connect_timeout=10, application_name="socialmart publish")
+def _connect(database: PostgresConnection, application_name: str = "socialmart publish") -> Connection:
+    return psycopg2.connect(database.dsn, connect_timeout=10, application_name=application_name)
 
 
 @contextmanager

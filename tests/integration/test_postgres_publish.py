@@ -17,7 +17,8 @@ import pytest
 from postgres_support import PostgresServer, query
 
 from socialmart.config import PostgresConnection
-from socialmart.postgres_publish import PublishError, analyze_tables, prepare_build, publish
+from socialmart.postgres_publish import PublishError, analyze_tables, prepare_build, publish, run_lock
+from socialmart.warehouse import RunLockedError
 
 pytestmark = pytest.mark.postgres
 
@@ -245,3 +246,17 @@ def test_analyze_tables_gives_the_planner_statistics_of_the_matching_schemas_onl
     assert analyzed() == {"raw_shopify.orders"}
     assert analyze_tables(database, "marts__build") == 2
     assert analyzed() == {"raw_shopify.orders", "marts__build.fct_orders", "marts__build.rpt_orders"}
+
+
+def test_one_run_at_a_time_per_database(database: PostgresConnection) -> None:
+    """The run lock keeps a second run (from another machine, say) out of the database's marts__build; the message
+    names the session that holds it, and the lock goes with the holder's connection."""
+    with run_lock(database, "20260310-061500-first"):
+        with pytest.raises(RunLockedError) as refused, run_lock(database, "20260310-061501-second"):
+            pass
+        message = str(refused.value)
+        assert f"another socialmart run is building in {database}" in message
+        assert "socialmart run 20260310-061500-first" in message and "wait for it to finish" in message
+    with run_lock(database, "20260310-061502-third"):
+        [(held,)] = query(database, "select count(*) from pg_locks where locktype = 'advisory' and granted")
+        assert held == 1
