@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON := 3.11
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install browser run test lint format bench clean
+.PHONY: install browser run test lint format bench clean deploy worker
 
 $(CURDIR)/.tools/bin/uv:
 	python3.11 -m venv $(CURDIR)/.tools || python3 -m venv $(CURDIR)/.tools
@@ -20,6 +20,21 @@ install: .venv/.synced
 
 run: install  ## Run the nightly pipeline (the sandbox brand when no credentials are configured)
 	$(RUN) socialmart run
+
+# Prefect: prefect.yaml's deployments and the process worker that runs them, on the Prefect server at PREFECT_API_URL
+# (default: the one `prefect server start` serves on this machine). README, "Operate it".
+deploy worker: export PREFECT_API_URL ?= http://127.0.0.1:4200/api
+WORK_POOL := socialmart-process
+
+deploy: install  ## Create the process work pool when missing, then deploy prefect.yaml in the configured timezone
+	@timezone=$$($(RUN) python -m socialmart.deploy_timezone) \
+		&& echo "Deploying to the Prefect server at $$PREFECT_API_URL; schedules in $$timezone" \
+		&& { $(RUN) prefect work-pool inspect $(WORK_POOL) >/dev/null 2>&1 \
+			|| $(RUN) prefect work-pool create $(WORK_POOL) --type process; } \
+		&& SOCIALMART__REPORTING_TIMEZONE=$$timezone $(RUN) prefect --no-prompt deploy --all
+
+worker: install  ## Start a worker that runs the deployments' flow runs, until stopped with Ctrl-C
+	$(RUN) prefect worker start --pool $(WORK_POOL)
 
 test: install browser  ## Run the whole test suite
 	$(RUN) pytest

@@ -11,6 +11,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from prefect import flow, task
@@ -18,16 +19,26 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults before they are imported)
+from expectations.params import GateParams
 from expectations.results import GateResult
-from socialmart import parquet_copies, postgres_publish, run_records, validation_runs, warehouse
+from flows import nightly_alerts
+from socialmart import notify, parquet_copies, postgres_publish, run_records, validation_runs, warehouse
 from socialmart.catalog import SOURCES, SourceSpec, use_sandbox
 from socialmart.config import ConfigError, PostgresConnection, Settings, load_settings
 from socialmart.warehouse import BuildTarget
 from sources.common.errors import find_source_error
 
+if TYPE_CHECKING:
+    import dlt
+
 
 class PipelineError(RuntimeError):
-    """The run failed; the message says which step, what went wrong and what to do."""
+    """The run failed; the message says which step, what went wrong and what to do. `step` names the failed step
+    when it is not the stage the run was in (the failure alert shows it)."""
+
+    def __init__(self, message: str, step: str | None = None) -> None:
+        super().__init__(message)
+        self.step = step
 
 
 @dataclass
@@ -50,39 +61,69 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     report_errors: list[str] = field(default_factory=list)  # reports due but not built, each with the reason
     report_notes: list[str] = field(default_factory=list)  # reports due with nothing to show yet (no targets, ...)
+    targets_at_risk: list[str] = field(default_factory=list)  # the tracked month's targets at_risk or off_track
     seconds: dict[str, float] = field(default_factory=dict)
 
     def markdown(self) -> str:
-        """A short human-readable summary of the run."""
+        """A short human-readable summary of the run: rows loaded, dbt, gate, targets at risk and where things are."""
         lines = [
             f"# socialmart nightly run {self.run_id}",
             "",
             f"Run date: {self.run_date} ({'sandbox' if self.sandbox else 'live APIs'})",
             "",
-            "| source | table | rows extracted |",
+            "## Rows loaded",
+            "",
+            "| source | table | rows loaded |",
             "|---|---|---|",
         ]
         for source, tables in self.rows_extracted.items():
             for table, rows in sorted(tables.items()):
                 lines.append(f"| {source} | {table} | {rows:,} |")
+            lines.append(f"| **{source}** | **total** | **{sum(tables.values()):,}** |")
         for source, error in self.source_errors.items():
             lines.append(f"| {source} | FAILED | {error.splitlines()[0]} |")
         if self.rejected_files:
             lines += ["", "Rejected export files:", *(f"- {rejected}" for rejected in self.rejected_files)]
-        gate = "not run" if self.gate_success is None else "passed" if self.gate_success else "FAILED"
-        lines += ["", f"dbt: {self.dbt}", "", f"Gate: {gate}"]
-        if self.gate_summary:
-            lines += ["", "```", self.gate_summary, "```"]
+        lines += ["", "## dbt", "", self._dbt_line(), "", "## Quality gate", "", *self._gate_lines()]
+        lines += ["", "## Targets at risk", ""]
+        if self.targets_at_risk:
+            lines += [f"- {target}" for target in self.targets_at_risk]
+        else:
+            lines.append("None" if self.published else "Not read (nothing was published)")
+        lines += ["", "## Outputs", ""]
         if self.data_docs:
-            lines += ["", f"Data Docs: `{self.data_docs}`"]
+            lines.append(f"- Data Docs: `{self.data_docs}`")
+        if self.validation_results:
+            lines.append(f"- Gate results: `{self.validation_results}`")
         if self.published:
-            lines += ["", f"Published: `{self.published}`"]
+            lines.append(f"- Published: `{self.published}`")
         if self.parquet:
-            lines += [f"Parquet copies: `{self.parquet}`"]
-        lines += [f"Report: `{path}`" for path in self.reports]
-        lines += [f"Report NOT built: {error}" for error in self.report_errors]
-        lines += [f"Report skipped: {note}" for note in self.report_notes]
+            lines.append(f"- Parquet copies: `{self.parquet}`")
+        lines += [f"- Report: `{path}`" for path in self.reports]
+        lines += [f"- Report NOT built: {error}" for error in self.report_errors]
+        lines += [f"- Report skipped: {note}" for note in self.report_notes]
         return "\n".join(lines)
+
+    def _dbt_line(self) -> str:
+        if not self.dbt:
+            return "dbt did not run."
+        return (
+            f"{self.dbt.get('models', 0)} models built, {self.dbt.get('tests_passed', 0)} tests passed, "
+            f"{self.dbt.get('tests_warned', 0)} warned."
+        )
+
+    def _gate_lines(self) -> list[str]:
+        """The gate's verdict and counts, then one line per failed check (error or warning)."""
+        if self.gate_success is None:
+            return ["The gate did not run."]
+        counts, *details = self.gate_summary.splitlines() or [""]
+        checks = [line for line in details if line not in ("Errors:", "Warnings:") and not line.startswith("Data Docs")]
+        return [
+            f"Gate: {'passed' if self.gate_success else 'FAILED'}",
+            "",
+            counts,
+            *(f"- {line.strip()}" for line in checks),
+        ]
 
 
 class _Stopwatch:
@@ -114,8 +155,12 @@ def extract_load(
     run_date: date,
     sandbox_url: str | None,
     pipelines_dir: Path,
+    window_start: date | None = None,
 ) -> dict[str, int]:
-    """Extract one source and load it into its raw dataset in the build target; return rows per table."""
+    """Extract one source and load it into its raw dataset in the build target; return rows per table.
+
+    With `window_start` (a backfill) the source's incremental cursors are dropped first, so it reads from
+    `window_start` as on a first run; its source-level state (the customer salt's fingerprint) is kept."""
     import dlt
 
     pipeline = dlt.pipeline(
@@ -124,11 +169,24 @@ def extract_load(
         dataset_name=spec.dataset,
         pipelines_dir=str(pipelines_dir),
     )
+    if window_start is not None:
+        settings = replace(settings, start_date=window_start)
+        _forget_cursors(pipeline)
     pipeline.run(spec.build(settings, run_date, sandbox_url))
     counts = pipeline.last_trace.last_normalize_info.row_counts
     rows = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
     print(f"{spec.name}: loaded {sum(rows.values()):,} rows into {spec.dataset} ({rows})")
     return rows
+
+
+def _forget_cursors(pipeline: dlt.Pipeline) -> None:
+    """Restore the pipeline's state from the build target, then drop every resource's state (the cursors), so the
+    next `run` re-reads from the source's `start_date`. The run saves the new cursors (the backfill's end)."""
+    pipeline.sync_destination()
+    with pipeline.managed_state() as state:
+        for source_state in state.get("sources", {}).values():
+            source_state.pop("resources", None)
+    pipeline.config.restore_from_destination = False  # run() must not bring the dropped cursors back
 
 
 @task(timeout_seconds=600, cache_policy=NO_CACHE)
@@ -189,14 +247,9 @@ def transform(settings: Settings, target: BuildTarget, run_date: date) -> dict[s
     return {"models": result.models, "tests_passed": result.tests_passed, "tests_warned": result.tests_warned}
 
 
-@task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def validate(settings: Settings, target: BuildTarget, run_date: date, run_id: str, sources: tuple[str, ...]):
-    """Run the Great Expectations gate over the build target (raw checks for the run's `sources`); store the results
-    as JSON and a Data Docs site in the run's own validation folder (socialmart/validation_runs.py)."""
-    from expectations.gate import GateParams, run_gate
-
-    run_dir = validation_runs.run_folder(settings.validation_dir, run_id)
-    params = GateParams(
+def gate_params(settings: Settings, run_date: date, sources: tuple[str, ...]) -> GateParams:
+    """The gate's thresholds for a run of `run_date` that loaded `sources` (also used by `socialmart check`)."""
+    return GateParams(
         run_date=run_date,
         freshness_days=settings.freshness_days,
         sources=sources,
@@ -206,7 +259,16 @@ def validate(settings: Settings, target: BuildTarget, run_date: date, run_id: st
         volume_window_days=settings.gate.volume_window_days,
         volume_min_history_days=settings.gate.volume_min_history_days,
     )
-    result = run_gate(target, params, run_dir / "docs")
+
+
+@task(timeout_seconds=1800, cache_policy=NO_CACHE)
+def validate(settings: Settings, target: BuildTarget, run_date: date, run_id: str, sources: tuple[str, ...]):
+    """Run the Great Expectations gate over the build target (raw checks for the run's `sources`); store the results
+    as JSON and a Data Docs site in the run's own validation folder (socialmart/validation_runs.py)."""
+    from expectations.gate import run_gate
+
+    run_dir = validation_runs.run_folder(settings.validation_dir, run_id)
+    result = run_gate(target, gate_params(settings, run_date, sources), run_dir / "docs")
     results_path = run_dir / "gate.json"
     results_path.write_text(json.dumps(result.to_records(), indent=2, default=str))
     validation_runs.point_latest(settings.validation_dir, run_id)
@@ -271,7 +333,13 @@ def _selected_specs(sources: tuple[str, ...] | None) -> tuple[SourceSpec, ...]:
     return tuple(spec for spec in SOURCES if spec.name in sources)
 
 
-@flow(name="nightly", log_prints=True)
+@flow(
+    name="nightly",
+    log_prints=True,
+    on_failure=[nightly_alerts.alert_failed_run],
+    on_crashed=[nightly_alerts.alert_failed_run],
+    on_completion=[nightly_alerts.forget],
+)
 def nightly(
     run_date: date | None = None,
     sandbox: bool | None = None,
@@ -279,6 +347,7 @@ def nightly(
     exports_dir: Path | None = None,
     warehouse_file: Path | None = None,
     inputs_dir: Path | None = None,
+    window_start: date | None = None,
 ) -> RunSummary:
     """Load the sources, transform, gate and publish the warehouse, then build the reports.
 
@@ -286,9 +355,11 @@ def nightly(
     sources to load (catalog names, plus `exports` for the files in `exports_dir`); None = every catalog source.
     `warehouse_file` replaces the published file (its build folder sits next to it) and `inputs_dir` the
     business-input folder. A source or export file that fails is recorded, the others still load and publish, and
-    the run then ends failed with its message.
+    the run then ends failed with its message. `window_start` (used by flows/backfill.py) makes every source re-read
+    from that day regardless of its incremental cursor.
     """
     settings = load_settings()
+    notify.announce_alerts_off(settings.alert_webhook_url)
     if settings.on_postgres and warehouse_file is not None:
         raise ConfigError(
             f'--warehouse {warehouse_file} names a DuckDB file, but [socialmart] warehouse = "postgres" builds in '
@@ -308,6 +379,8 @@ def nightly(
     run_id = f"{run_date:%Y%m%d}-{datetime.now():%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = RunSummary(run_id=run_id, run_date=run_date, sandbox=use_sb)
     stage = _Stopwatch(summary.seconds)
+    nightly_alerts.track(summary, stage)
+    targets_before = None  # the published target statuses this run replaces (nightly_alerts.targets_before_publish)
 
     with ExitStack() as stack:
         stack.enter_context(warehouse.run_lock(settings.warehouse_dir))
@@ -325,29 +398,34 @@ def nightly(
         try:
             loaded: list[str] = []  # the sources this run is expected to load: the gate judges exactly these
             with stage("load"):
-                for spec in specs:
+                for number, spec in enumerate(specs, start=1):
                     if not use_sb and not spec.is_configured():
                         print(f"{spec.name}: no credentials configured, skipped")
                         continue
                     loaded.append(spec.name)
+                    print(f"[load {number}/{len(specs)}] {spec.name} ...")
                     try:
                         summary.rows_extracted[spec.name] = extract_load(
-                            spec, settings, target, run_date, sandbox_url, pipelines_dir
+                            spec, settings, target, run_date, sandbox_url, pipelines_dir, window_start
                         )
                     except Exception as exc:  # one failing source must not stop the others
                         error = find_source_error(exc) or exc
                         summary.source_errors[spec.name] = f"{type(error).__name__}: {error}"
                         print(f"{spec.name}: FAILED: {error}")
                 if sources is not None and "exports" in sources:
+                    print(f"[load] exports from {exports_dir} ...")
                     loaded.append("exports")
                     rows, rejected = load_exports(Path(exports_dir), target, pipelines_dir, settings.pii_salt)
                     summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
                     if rejected:
                         summary.source_errors["exports"] = f"{len(rejected)} file(s) rejected: " + "; ".join(rejected)
+                print(f"[load] business inputs from {settings.inputs_dir} ...")
                 summary.rows_extracted["business_inputs"] = load_business_inputs(settings, target, pipelines_dir)
             with stage("dbt"):
+                print("[dbt] building the models and running the dbt tests ...")
                 summary.dbt = transform(settings, target, run_date)
             with stage("gate"):
+                print("[gate] validating the build ...")
                 gate, summary.validation_results, summary.data_docs = validate(
                     settings, target, run_date, run_id, tuple(loaded)
                 )
@@ -356,18 +434,23 @@ def nightly(
                 kept = f" The rejected marts are in schema {target.marts_schema}." if settings.on_postgres else ""
                 raise PipelineError(
                     f"The quality gate failed, so nothing was published and no report was built.{kept}\n"
-                    f"{gate.summary()}\nResults: {summary.validation_results}"
+                    f"{gate.summary()}\nResults: {summary.validation_results}",
+                    step="gate",
                 )
             if settings.on_postgres:
                 with stage("publish"):
+                    print(f"[publish] schema {postgres_publish.PUBLISHED_SCHEMA} of {settings.postgres} ...")
+                    targets_before = nightly_alerts.targets_before_publish(settings.postgres, run_date)
                     run_records.write_run_records(target, _run_record(summary, started_at, gate, True), gate.checks)
                     summary.published = publish_postgres(settings, run_id)
             else:
                 with stage("parquet"):
                     parquet_copies.write_set(build, settings.warehouse_dir, run_id)
                 with stage("publish"):
+                    print(f"[publish] {published} ...")
                     record = _run_record(summary, started_at, gate, is_published=True)
                     run_records.write_run_records(target, record, gate.checks)
+                    targets_before = nightly_alerts.targets_before_publish(published, run_date)
                     warehouse.publish(build, published)
                     summary.published = published
                     summary.parquet = parquet_copies.publish_set(settings.warehouse_dir, run_id)
@@ -379,10 +462,12 @@ def nightly(
             if build is not None:
                 warehouse.discard(build)
     with stage("report"):
+        print("[report] building the reports due ...")
         marts = settings.postgres if settings.on_postgres else published
         summary.reports, summary.report_errors, summary.report_notes = build_reports(
             settings, run_date, gate.to_records(), marts
         )
+    nightly_alerts.alert_targets(summary, marts, targets_before, settings.alert_webhook_url)
     return _finish(summary)
 
 
@@ -465,11 +550,12 @@ def _finish(summary: RunSummary) -> RunSummary:
     """Publish the summary artifact, and fail when a source failed to load or a due report could not be built."""
     create_markdown_artifact(summary.markdown(), key="nightly-run-summary", description="socialmart nightly run")
     if summary.source_errors:
-        raise PipelineError(_sources_failed_message(summary, summary.published is not None))
+        raise PipelineError(_sources_failed_message(summary, summary.published is not None), step="load")
     if summary.report_errors:
         raise PipelineError(
             "Published, but these reports could not be built:\n"
-            + "\n".join(f"  {error}" for error in summary.report_errors)
+            + "\n".join(f"  {error}" for error in summary.report_errors),
+            step="report",
         )
     return summary
 

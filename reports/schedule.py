@@ -22,7 +22,7 @@ from reports.options import ReportOptions
 from reports.periods import IsoWeek, last_closed_month, last_complete_week, pacing_month
 from reports.reader import Reader, duckdb_reader, postgres_reader
 from reports.render import ReportFiles, ReportPage, write_report
-from socialmart.config import PostgresConnection
+from socialmart.config import PostgresConnection, Settings
 
 ReportKind = Literal["monthly", "pacing", "weekly"]
 Warehouse = Path | PostgresConnection
@@ -64,6 +64,20 @@ def open_reader(warehouse: Warehouse) -> AbstractContextManager[Reader]:
     if isinstance(warehouse, PostgresConnection):
         return postgres_reader(warehouse)
     return duckdb_reader(Path(warehouse))
+
+
+def configured_warehouse(settings: Settings) -> Warehouse:
+    """The published warehouse the reports read: the PostgreSQL marts, or the DuckDB file."""
+    return settings.postgres if settings.on_postgres else settings.published_path
+
+
+def build_period_report(
+    kind: ReportKind, period: date | IsoWeek | None, warehouse: Warehouse, out_dir: Path, options: ReportOptions
+) -> ReportFiles:
+    """Build the `kind` report of `period`, or of its latest period in the warehouse when None (latest_period): what
+    `socialmart report` and the weekly and monthly report flows run."""
+    request = ReportRequest(kind, period) if period is not None else latest_period(kind, warehouse)
+    return build_report(request, warehouse, out_dir, None, options)
 
 
 def build_report(

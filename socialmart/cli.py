@@ -72,7 +72,7 @@ def run(
     inputs_dir: Path | None,
 ) -> None:
     """Run the nightly pipeline: load, transform, gate, publish and report."""
-    from flows.nightly import PipelineError, nightly
+    from flows.nightly import nightly
 
     if sources is not None and "exports" in sources and exports_dir is None:
         raise click.UsageError("--sources exports needs --exports-dir DIR (the folder of downloaded CSV files)")
@@ -91,12 +91,8 @@ def run(
             warehouse_file=warehouse_file,
             inputs_dir=inputs_dir,
         )
-    except PipelineError as exc:
-        click.secho(f"socialmart run failed:\n{exc}", fg="red", err=True)
-        sys.exit(1)
     except Exception as exc:  # every failure ends with a readable message, not a traceback
-        click.secho(f"socialmart run failed: {type(exc).__name__}: {exc}", fg="red", err=True)
-        sys.exit(1)
+        _fail("run", exc)
     click.echo("")
     click.echo(f"Warehouse:          {summary.published}")
     click.echo(f"Parquet copies:     {summary.parquet}")
@@ -106,6 +102,160 @@ def run(
     click.echo(f"Data Docs:          {summary.data_docs}")
     for note in summary.report_notes:  # a report whose period has nothing to show yet, e.g. no targets
         click.secho(f"Report skipped:     {note}", fg="yellow")
+
+
+def _fail(command: str, exc: Exception) -> None:
+    """Print a failed run's message (no traceback) and exit 1."""
+    from flows.nightly import PipelineError
+
+    message = f":\n{exc}" if isinstance(exc, PipelineError) else f": {type(exc).__name__}: {exc}"
+    click.secho(f"socialmart {command} failed{message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--start", callback=_parse_date, required=True, help="First day to re-read (YYYY-MM-DD).")
+@click.option("--end", callback=_parse_date, required=True, help="Last day to re-read (YYYY-MM-DD), before today.")
+@click.option("--sandbox/--live", "sandbox", default=None, help="Force the sandbox or the live APIs.")
+@click.option("--sources", "sources", callback=_parse_sources, help="Comma-separated sources; default: all.")
+@click.option("--warehouse", "warehouse_file", type=click.Path(path_type=Path), help="Warehouse file to publish into.")
+@click.option("--inputs-dir", type=click.Path(path_type=Path), help="Folder of business-input CSVs (targets, FX, ...).")
+def backfill(
+    start: date,
+    end: date,
+    sandbox: bool | None,
+    sources: tuple[str, ...] | None,
+    warehouse_file: Path | None,
+    inputs_dir: Path | None,
+) -> None:
+    """Re-extract START..END from every selected source, then rebuild, gate and publish.
+
+    Each source re-reads the whole range regardless of its incremental cursor, and the rows merge on their primary
+    keys, so a backfill can be repeated: the same backfill twice publishes identical marts. The run is the nightly
+    of END + 1 (dbt, gate and reports as of that day). START must be on or after [socialmart] start_date and END
+    before today. Export files are not re-read. Exit code 0 when published, 1 when the run failed, 2 on a usage
+    error. See docs/backfill.md.
+    """
+    from flows.backfill import BackfillRangeError, check_range
+    from flows.backfill import backfill as backfill_flow
+    from socialmart.config import load_settings
+
+    if sources is not None and "exports" in sources:
+        raise click.UsageError("--sources exports: a backfill re-reads the APIs; load export files with `run`")
+    _existing_dir(inputs_dir, "--inputs-dir")
+    if warehouse_file is not None and warehouse_file.is_dir():
+        raise click.UsageError(f"--warehouse {warehouse_file} is a folder: give the warehouse file's path")
+    try:
+        settings = load_settings()
+        check_range(start, end, settings.start_date, _today(settings.reporting_timezone))
+    except BackfillRangeError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        summary = backfill_flow(
+            start=start, end=end, sandbox=sandbox, sources=sources, warehouse_file=warehouse_file, inputs_dir=inputs_dir
+        )
+    except Exception as exc:  # every failure ends with a readable message, not a traceback
+        _fail("backfill", exc)
+    click.echo("")
+    click.echo(f"Backfilled {start} to {end}. Warehouse: {summary.published}")
+
+
+def _today(timezone: str) -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+@main.command()
+@click.option("--date", "run_date", callback=_parse_date, help="Run date (YYYY-MM-DD); default: today.")
+@click.option("--warehouse", "warehouse_file", type=click.Path(path_type=Path), help="Warehouse file to publish into.")
+@click.option("--inputs-dir", type=click.Path(path_type=Path), help="Folder of business-input CSVs (targets, FX, ...).")
+def publish(run_date: date | None, warehouse_file: Path | None, inputs_dir: Path | None) -> None:
+    """Rebuild and publish from the raw data already loaded, without calling any API.
+
+    Reloads the business-input CSVs (targets, budgets, FX rates, promo codes, segment rules: e.g. after editing
+    inputs/targets.csv), builds every dbt model as of --date, runs the gate (its per-source raw checks are skipped,
+    since nothing was extracted), publishes atomically when it passes and builds the reports due on --date. A failing
+    gate publishes nothing. Exit code 0 when published, 1 when it failed, 2 on a usage error.
+    """
+    from flows.nightly import nightly
+
+    _existing_dir(inputs_dir, "--inputs-dir")
+    if warehouse_file is not None and not warehouse_file.is_file():
+        raise click.UsageError(f"--warehouse {warehouse_file}: no such file (publish rebuilds a loaded warehouse)")
+    try:
+        summary = nightly(run_date=run_date, sources=(), warehouse_file=warehouse_file, inputs_dir=inputs_dir)
+    except Exception as exc:  # every failure ends with a readable message, not a traceback
+        _fail("publish", exc)
+    click.echo("")
+    click.echo(f"Warehouse: {summary.published}")
+    for path in summary.reports:
+        click.echo(f"Report:    {path}")
+
+
+@main.command()
+@click.option(
+    "--warehouse",
+    "warehouse_file",
+    type=click.Path(path_type=Path),
+    help="The DuckDB warehouse to check; default: the published one.",
+)
+@click.option(
+    "--date", "run_date", callback=_parse_date, help="Run date to judge freshness by; default: the last published run."
+)
+def check(warehouse_file: Path | None, run_date: date | None) -> None:
+    """Run the quality gate only, on a copy of the published warehouse, and print every failed check.
+
+    The published file is never modified (the gate reads a temporary copy). The raw checks cover the sources whose
+    raw dataset the warehouse holds. Exit code 0 when every error-level check passes (warnings are printed), 1 when
+    one fails, 2 on a usage error.
+    """
+    from socialmart.config import load_settings
+
+    settings = load_settings()
+    if warehouse_file is None and settings.on_postgres:
+        raise click.UsageError("check reads a DuckDB warehouse file: pass --warehouse FILE")
+    warehouse_file = warehouse_file or settings.published_path
+    if not warehouse_file.is_file():
+        raise click.UsageError(f"--warehouse {warehouse_file}: no such file (run `socialmart run` first)")
+    try:
+        result = _check_copy(settings, warehouse_file, run_date)
+    except click.UsageError:
+        raise
+    except Exception as exc:  # every failure ends with a readable message, not a traceback
+        _fail("check", exc)
+    click.echo(result.summary())
+    sys.exit(0 if result.success else 1)
+
+
+def _check_copy(settings: Any, warehouse_file: Path, run_date: date | None) -> Any:
+    """Copy `warehouse_file` to a temporary folder (same file name: views record it) and run the gate there."""
+    import shutil
+    import tempfile
+
+    import duckdb
+
+    from expectations.gate import run_gate
+    from flows.nightly import gate_params
+    from socialmart.catalog import SOURCES
+
+    with tempfile.TemporaryDirectory(prefix="socialmart-check-") as folder:
+        copy = Path(folder) / warehouse_file.name
+        shutil.copyfile(warehouse_file, copy)
+        with duckdb.connect(str(copy), read_only=True) as con:
+            rows = con.execute("select schema_name from information_schema.schemata").fetchall()
+            schemas = {name for (name,) in rows}
+            last = None
+            if "ops" in schemas:
+                [(last,)] = con.execute("select max(run_date) from ops.pipeline_runs where is_published").fetchall()
+        run_date = run_date or last
+        if run_date is None:
+            raise click.UsageError(f"{warehouse_file} records no published run: pass --date YYYY-MM-DD")
+        loaded = tuple(spec.name for spec in SOURCES if spec.dataset in schemas)
+        loaded += ("exports",) if "raw_exports" in schemas else ()
+        click.echo(f"[gate] checking {warehouse_file} as of {run_date} (sources: {', '.join(loaded) or 'none'}) ...")
+        return run_gate(copy, gate_params(settings, run_date, loaded))
 
 
 @main.command()
@@ -216,18 +366,16 @@ def _build_report(
     """Build one report and print its files; a report that cannot be built exits 1 with the reason."""
     from reports.errors import ReportError
     from reports.options import ReportOptions
-    from reports.schedule import ReportRequest, build_report, latest_period
+    from reports.schedule import build_period_report, configured_warehouse
     from socialmart.config import ConfigError, load_settings
 
     if warehouse_file is not None and not warehouse_file.is_file():
         raise click.UsageError(f"--warehouse {warehouse_file}: no such file (give the published warehouse's path)")
     try:
         settings = load_settings()
-        warehouse = warehouse_file or (settings.postgres if settings.on_postgres else settings.published_path)
-        request = ReportRequest(kind, period) if period is not None else latest_period(kind, warehouse)
-        files = build_report(
-            request, warehouse, out_dir or settings.reports_dir, None, ReportOptions.from_settings(settings, pdf=pdf)
-        )
+        warehouse = warehouse_file or configured_warehouse(settings)
+        options = ReportOptions.from_settings(settings, pdf=pdf)
+        files = build_period_report(kind, period, warehouse, out_dir or settings.reports_dir, options)
     except (ReportError, ConfigError) as exc:
         click.secho(f"socialmart report {kind}: {exc}", fg="red", err=True)
         sys.exit(1)

@@ -126,6 +126,8 @@ class Settings:
     validation_runs_kept: int = 30
     pii_salt: str | None = field(default=None, repr=False)
     gate: GateSettings = field(default_factory=GateSettings)
+    # The Slack-compatible incoming webhook alerts go to (None = alerts off); the URL itself is a secret.
+    alert_webhook_url: str | None = field(default=None, repr=False)
 
     @property
     def on_postgres(self) -> bool:
@@ -241,6 +243,27 @@ def _pii_salt(project_dir: Path, section: dict[str, Any], config_path: Path) -> 
             f"customer id. Use at least {MIN_PII_SALT_LENGTH} random characters: {PII_SALT_HELP}."
         )
     return salt
+
+
+def _alert_webhook_url(project_dir: Path, section: dict[str, Any], config_path: Path) -> str | None:
+    """The secret `[socialmart] alert_webhook_url` from secrets.toml (SOCIALMART__ALERT_WEBHOOK_URL wins), or None.
+
+    A Slack webhook URL lets anyone post to the channel, so it is a secret: never in config.toml, never shown."""
+    if "alert_webhook_url" in section:
+        raise ConfigError(
+            f"{config_path} sets [socialmart] alert_webhook_url, a secret, in the committed config: move it to "
+            ".dlt/secrets.toml (or SOCIALMART__ALERT_WEBHOOK_URL), and create a new webhook if this file was shared."
+        )
+    raw = os.environ.get("SOCIALMART__ALERT_WEBHOOK_URL")
+    if raw is None:
+        raw = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {}).get("alert_webhook_url")
+    url = "" if raw is None else str(raw).strip()
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise ConfigError(
+            "[socialmart] alert_webhook_url is not an http(s) URL: set it to the incoming webhook's URL, e.g. "
+            "https://hooks.slack.com/services/... (docs/alerts.md)."
+        )
+    return url or None
 
 
 def _require(section: dict[str, Any], key: str, config_path: Path) -> Any:
@@ -381,4 +404,5 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
         validation_runs_kept=_runs_kept(section),
         pii_salt=_pii_salt(project_dir, section, config_path),
         gate=_gate_settings(section.get("gate", {})),
+        alert_webhook_url=_alert_webhook_url(project_dir, section, config_path),
     )
