@@ -461,12 +461,14 @@ def nightly(
         finally:
             if build is not None:
                 warehouse.discard(build)
-    with stage("report"):
-        print("[report] building the reports due ...")
-        marts = settings.postgres if settings.on_postgres else published
-        summary.reports, summary.report_errors, summary.report_notes = build_reports(
-            settings, run_date, gate.to_records(), marts
-        )
+        with stage("report"):  # still under the run lock: a failed report is recorded in the published warehouse
+            print("[report] building the reports due ...")
+            marts = settings.postgres if settings.on_postgres else published
+            summary.reports, summary.report_errors, summary.report_notes = build_reports(
+                settings, run_date, gate.to_records(), marts
+            )
+            if summary.report_errors:
+                _record_failed_reports(settings, target if settings.on_postgres else published, summary)
     nightly_alerts.alert_targets(summary, marts, targets_before, settings.alert_webhook_url)
     return _finish(summary)
 
@@ -537,6 +539,22 @@ def _record_failed_run(
         print(f"WARNING: the failed run was not recorded in {published}: {type(exc).__name__}: {exc}")
 
 
+def _record_failed_reports(settings: Settings, published: Path | BuildTarget, summary: RunSummary) -> None:
+    """Turn the published run's ops.pipeline_runs row into a failed `report` step; a failure to record is printed."""
+    try:
+        run_records.record_failed_reports(
+            published, settings.build_dir, summary.run_id, _reports_failed_message(summary)
+        )
+    except Exception as exc:
+        print(f"WARNING: the failed reports were not recorded in ops.pipeline_runs: {type(exc).__name__}: {exc}")
+
+
+def _reports_failed_message(summary: RunSummary) -> str:
+    return "Published, but these reports could not be built:\n" + "\n".join(
+        f"  {error}" for error in summary.report_errors
+    )
+
+
 def _sources_failed_message(summary: RunSummary, published: bool) -> str:
     names = ", ".join(summary.source_errors)
     return (
@@ -552,11 +570,7 @@ def _finish(summary: RunSummary) -> RunSummary:
     if summary.source_errors:
         raise PipelineError(_sources_failed_message(summary, summary.published is not None), step="load")
     if summary.report_errors:
-        raise PipelineError(
-            "Published, but these reports could not be built:\n"
-            + "\n".join(f"  {error}" for error in summary.report_errors),
-            step="report",
-        )
+        raise PipelineError(_reports_failed_message(summary), step="report")
     return summary
 
 

@@ -156,3 +156,32 @@ def publish_failed_run(published: Path, build_dir: Path, run: PipelineRun, check
         warehouse.publish(build, published)
     finally:
         warehouse.discard(build)
+
+
+def record_failed_reports(where: Path | BuildTarget, build_dir: Path, run_id: str, message: str) -> None:
+    """Mark published run `run_id` failed at step `report` with `message` (reports are built after publishing, so
+    its row was written as a success). `where` is the published DuckDB file, updated through a copy and the same
+    atomic replace as a publish, or a PostgreSQL target, whose `ops` schema is updated in place."""
+    change = (
+        pipeline_runs.update()
+        .where(pipeline_runs.c.run_id == run_id, pipeline_runs.c.status == "success")  # a failed load stays first
+        .values(status="failed", failed_step="report", error_message=message)
+    )
+    if isinstance(where, BuildTarget):
+        _execute(where, change)
+        return
+    build = warehouse.start_build(where, build_dir, run_id)
+    try:
+        _execute(BuildTarget(duckdb_file=build), change)
+        warehouse.publish(build, where)
+    finally:
+        warehouse.discard(build)
+
+
+def _execute(target: BuildTarget, statement: sa.Executable) -> None:
+    engine = _engine(target)
+    try:
+        with engine.begin() as con:
+            con.execute(statement)
+    finally:
+        engine.dispose()

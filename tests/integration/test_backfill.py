@@ -4,6 +4,7 @@ Four runs into one warehouse: the nightly of RUN_DATE twice, then (after a day o
 damaged in the raw data) the backfill of START..END twice, END + 1 being RUN_DATE. Every mart's checksum must be the
 same after each run: the second nightly changes nothing, the backfill re-reads the damaged day although its cursor
 is past it and so repairs it, and the second backfill changes nothing. The ops tables differ by design.
+The second backfill's reports fail: it publishes all the same, ends failed, and ops.pipeline_runs says so.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from flows.backfill import BackfillRangeError, backfill
-from flows.nightly import RunSummary, nightly
+from flows.nightly import PipelineError, RunSummary, nightly
+from reports.errors import ReportError
 from sandbox.truth import Truth
 from socialmart.checksums import duckdb_mart_checksums
 from socialmart.cli import main
@@ -45,6 +47,7 @@ class Runs:
     backfill: list[Checksums]
     nightly_summaries: list[RunSummary]
     backfill_summaries: list[RunSummary]
+    report_failure: str = ""
 
 
 def _damage(warehouse: Path) -> None:
@@ -70,10 +73,22 @@ def runs(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
             result.nightly_summaries.append(nightly(run_date=RUN_DATE, **options))
             result.nightly.append(duckdb_mart_checksums(warehouse))
         _damage(warehouse)
-        for _ in range(2):
-            result.backfill_summaries.append(backfill(start=START, end=END, **options))
-            result.backfill.append(duckdb_mart_checksums(warehouse))
+        result.backfill_summaries.append(backfill(start=START, end=END, **options))
+        result.backfill.append(duckdb_mart_checksums(warehouse))
+        # The second backfill's reports fail (as when a disk is full): it still publishes, and ends failed.
+        env.setattr("reports.schedule.build_report", _failing_report)
+        with pytest.raises(PipelineError, match=REPORT_FAILURE) as failure:
+            backfill(start=START, end=END, **options)
+        result.report_failure = str(failure.value)
+        result.backfill.append(duckdb_mart_checksums(warehouse))
         yield result
+
+
+REPORT_FAILURE = "the reports folder is full"
+
+
+def _failing_report(*args: object, **kwargs: object) -> None:
+    raise ReportError(REPORT_FAILURE)
 
 
 def test_the_same_nightly_twice_gives_identical_marts(runs: Runs) -> None:
@@ -138,3 +153,13 @@ def test_check_fails_with_exit_1_when_the_marts_no_longer_reconcile(runs: Runs, 
     result = CliRunner().invoke(main, ["check", "--warehouse", str(damaged)])
     assert result.exit_code == 1, result.output
     assert "Data-quality gate FAILED" in result.output
+
+
+def test_a_run_whose_reports_fail_is_published_and_recorded_failed_at_the_report_step(runs: Runs) -> None:
+    assert runs.report_failure.startswith("Published, but these reports could not be built:")
+    with duckdb.connect(str(runs.warehouse), read_only=True) as con:
+        statuses = con.execute(
+            "select status, failed_step, is_published, error_message from ops.pipeline_runs order by started_at"
+        ).fetchall()
+    assert [row[:3] for row in statuses] == [("success", None, True)] * 3 + [("failed", "report", True)]
+    assert statuses[-1][3] == runs.report_failure

@@ -252,6 +252,49 @@ def test_failed_first_run_starts_a_warehouse_holding_only_its_record(tmp_path: P
     assert _rows(published, "select distinct table_schema from information_schema.tables") == [("ops",)]
 
 
+REPORTS_FAILED = "Published, but these reports could not be built:\n  pacing report: PDF failed"
+
+
+def test_failed_reports_turn_the_published_runs_row_into_a_failed_report_step(tmp_path: Path) -> None:
+    published = tmp_path / "socialmart.duckdb"
+    _make_published(published)
+    run_records.write_run_records(BuildTarget(duckdb_file=published), GOOD_RUN, CHECKS)
+    run_records.write_run_records(BuildTarget(duckdb_file=published), FAILED_RUN, [])
+    reader = duckdb.connect(str(published), read_only=True)  # a BI reader holding the file across the swap
+
+    run_records.record_failed_reports(published, tmp_path / ".build", GOOD_RUN.run_id, REPORTS_FAILED)
+    run_records.record_failed_reports(published, tmp_path / ".build", FAILED_RUN.run_id, REPORTS_FAILED)
+
+    assert reader.execute("select status from ops.pipeline_runs order by run_id").fetchall() == [
+        ("success",),
+        ("failed",),
+    ]
+    reader.close()
+    assert _rows(
+        published,
+        "select run_id, status, failed_step, error_message, is_published from ops.pipeline_runs order by run_id",
+    ) == [
+        (GOOD_RUN.run_id, "failed", "report", REPORTS_FAILED, True),
+        (FAILED_RUN.run_id, "failed", "dbt", FAILED_RUN.error_message, False),  # its own failure stays first
+    ]
+    assert _rows(published, "select count(*) from ops.dq_results") == [(2,)]
+    assert _rows(published, "select spend from marts.fct_spend") == [(Decimal("12.34"),)]
+    assert list((tmp_path / ".build").iterdir()) == []
+
+
+@pytest.mark.postgres
+def test_failed_reports_are_recorded_in_place_on_postgresql(postgres_server) -> None:
+    from postgres_support import query
+
+    with postgres_server.database("run_records_reports") as database:
+        target = BuildTarget(postgres=database)
+        run_records.write_run_records(target, GOOD_RUN, CHECKS)
+        run_records.record_failed_reports(target, Path("/nonexistent"), GOOD_RUN.run_id, REPORTS_FAILED)
+        assert query(database, "select status, failed_step, error_message from ops.pipeline_runs") == [
+            ("failed", "report", REPORTS_FAILED)
+        ]
+
+
 @pytest.mark.postgres
 def test_the_same_writer_creates_and_fills_the_tables_on_postgresql(postgres_server) -> None:
     from postgres_support import query
