@@ -220,21 +220,27 @@ def _postgres_secrets(project_dir: Path, warehouse: str) -> tuple[PostgresConnec
     return parse_postgres_dsn(str(dsn)), str(reader_password or "")
 
 
+def _secret_text(project_dir: Path, section: dict[str, Any], config_path: Path, key: str, renew: str) -> str:
+    """The secret `[socialmart] <key>` as stripped text ("" when unset): SOCIALMART__<KEY> wins over
+    .dlt/secrets.toml. Refused in the committed config; `renew` says what to do if that file was ever shared."""
+    if key in section:
+        raise ConfigError(
+            f"{config_path} sets [socialmart] {key}, a secret, in the committed config: move it to "
+            f".dlt/secrets.toml (or SOCIALMART__{key.upper()}), and {renew} if this file was ever shared."
+        )
+    raw = os.environ.get(f"SOCIALMART__{key.upper()}")
+    if raw is None:
+        raw = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {}).get(key)
+    return "" if raw is None else str(raw).strip()
+
+
 def _pii_salt(project_dir: Path, section: dict[str, Any], config_path: Path) -> str | None:
     """The secret `[socialmart] pii_salt` from secrets.toml (SOCIALMART__PII_SALT wins), or None when unset.
 
     Read as text, never JSON-parsed like other overrides, so a salt that looks like a number stays the same salt.
     Errors never repeat the salt.
     """
-    if "pii_salt" in section:
-        raise ConfigError(
-            f"{config_path} sets [socialmart] pii_salt, a secret, in the committed config: move it to "
-            ".dlt/secrets.toml (or SOCIALMART__PII_SALT), and choose a new one if this file was ever shared."
-        )
-    raw = os.environ.get("SOCIALMART__PII_SALT")
-    if raw is None:
-        raw = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {}).get("pii_salt")
-    salt = "" if raw is None else str(raw).strip()
+    salt = _secret_text(project_dir, section, config_path, "pii_salt", "choose a new one")
     if not salt:
         return None
     if len(salt) < MIN_PII_SALT_LENGTH:
@@ -249,15 +255,7 @@ def _alert_webhook_url(project_dir: Path, section: dict[str, Any], config_path: 
     """The secret `[socialmart] alert_webhook_url` from secrets.toml (SOCIALMART__ALERT_WEBHOOK_URL wins), or None.
 
     A Slack webhook URL lets anyone post to the channel, so it is a secret: never in config.toml, never shown."""
-    if "alert_webhook_url" in section:
-        raise ConfigError(
-            f"{config_path} sets [socialmart] alert_webhook_url, a secret, in the committed config: move it to "
-            ".dlt/secrets.toml (or SOCIALMART__ALERT_WEBHOOK_URL), and create a new webhook if this file was shared."
-        )
-    raw = os.environ.get("SOCIALMART__ALERT_WEBHOOK_URL")
-    if raw is None:
-        raw = _read_toml(project_dir / ".dlt" / "secrets.toml").get("socialmart", {}).get("alert_webhook_url")
-    url = "" if raw is None else str(raw).strip()
+    url = _secret_text(project_dir, section, config_path, "alert_webhook_url", "create a new webhook")
     if url and urlsplit(url).scheme not in ("http", "https"):
         raise ConfigError(
             "[socialmart] alert_webhook_url is not an http(s) URL: set it to the incoming webhook's URL, e.g. "
