@@ -392,7 +392,7 @@ def nightly(
             build, target = None, BuildTarget(postgres=settings.postgres)
             postgres_publish.prepare_build(settings.postgres)
         else:
-            build = warehouse.start_build(published, settings.build_dir, run_id)
+            build = warehouse.start_build(published, settings.build_dir)
             target = BuildTarget(duckdb_file=build)
         gate = None
         try:

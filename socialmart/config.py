@@ -169,10 +169,10 @@ class Settings:
         """The dbt project folder (its profiles.yml lives there too)."""
         return self.project_dir / "dbt_project"
 
-    def dbt_vars(self, run_date: date) -> dict[str, Any]:
-        """The dbt vars for one run: the settings the models need."""
+    def dbt_vars(self) -> dict[str, Any]:
+        """The dbt vars: the settings the models need. The run date is not one of them (socialmart/dbt.py), so the
+        vars stay the same from run to run and dbt can reuse its parsed project."""
         return {
-            "run_date": run_date.isoformat(),
             "reporting_currency": self.reporting_currency,
             "reporting_timezone": self.reporting_timezone,
             "target_on_track_min": self.on_track_min,

@@ -97,6 +97,9 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
     project = settings.dbt_project_dir
     args = [
         "build",
+        # The dbt unit tests check the models' logic, not the night's data: make test runs them (tests/unit/dbt).
+        "--exclude-resource-type",
+        "unit_test",
         "--target",
         target.dbt_target,
         "--project-dir",
@@ -104,10 +107,10 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
         "--profiles-dir",
         str(project),
         "--vars",
-        json.dumps(settings.dbt_vars(run_date)),
+        json.dumps(settings.dbt_vars()),
         "--quiet",
     ]
-    with _environment(target.dbt_env()):
+    with _environment({**target.dbt_env(), "SOCIALMART_RUN_DATE": run_date.isoformat()}):
         result = dbtRunner().invoke(args)
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}") from result.exception

@@ -150,7 +150,7 @@ def publish_failed_run(published: Path, build_dir: Path, run: PipelineRun, check
     Everything else in the file (marts, raw data, load state) stays as the last good run left it. With no published
     warehouse yet, the published file starts with only the `ops` tables.
     """
-    build = warehouse.start_build(published, build_dir, run.run_id)
+    build = warehouse.start_build(published, build_dir)
     try:
         write_run_records(BuildTarget(duckdb_file=build), run, checks)
         warehouse.publish(build, published)
@@ -170,7 +170,7 @@ def record_failed_reports(where: Path | BuildTarget, build_dir: Path, run_id: st
     if isinstance(where, BuildTarget):
         _execute(where, change)
         return
-    build = warehouse.start_build(where, build_dir, run_id)
+    build = warehouse.start_build(where, build_dir)
     try:
         _execute(BuildTarget(duckdb_file=build), change)
         warehouse.publish(build, where)

@@ -102,16 +102,17 @@ def run_lock(warehouse_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def start_build(published: Path, build_dir: Path, run_id: str) -> Path:
+def start_build(published: Path, build_dir: Path) -> Path:
     """Return a new build file for this run, starting as a copy of the published warehouse when there is one.
 
     The build file has the published file's name (in a folder of its own), because DuckDB views record the
-    database name, which comes from the file name: a differently named build would publish broken views.
-    Leftover builds from crashed runs are removed first: they were never published.
+    database name, which comes from the file name: a differently named build would publish broken views. Its path
+    is the same for every run (the run lock allows one at a time), so dbt sees the same profile and can reuse its
+    parsed project. Leftover builds from crashed runs are removed first: they were never published.
     """
     if build_dir.exists():
         shutil.rmtree(build_dir)
-    run_dir = build_dir / run_id
+    run_dir = build_dir / "next"
     run_dir.mkdir(parents=True)
     build = run_dir / published.name
     if published.exists():

@@ -1,14 +1,15 @@
 {#-
     run_date(): the run date (the sandbox's and the flow's as_of) as a SQL date expression.
-    Data covers the days strictly before it. Set with `--vars '{run_date: "YYYY-MM-DD"}'`;
-    an empty var means today in var('reporting_timezone').
+    Data covers the days strictly before it. Set with `--vars '{run_date: "YYYY-MM-DD"}'`, or (as the nightly
+    does) the environment variable SOCIALMART_RUN_DATE: dbt then re-parses only what reads it, where a changed
+    --vars value makes it re-parse the whole project. Neither set means today in var('reporting_timezone').
 -#}
 {% macro run_date() -%}
     {{ return("cast('" ~ run_date_iso() ~ "' as date)") }}
 {%- endmacro %}
 
 {% macro run_date_iso() -%}
-    {%- set raw = var('run_date', '') -%}
+    {%- set raw = var('run_date', env_var('SOCIALMART_RUN_DATE', '')) -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {%- set tz = modules.pytz.timezone(var('reporting_timezone')) -%}
         {{ return(modules.datetime.datetime.now(tz).date().isoformat()) }}

@@ -43,8 +43,8 @@ def test_values_paths_and_dbt_vars(tmp_path: Path) -> None:
     assert settings.reporting_currency == "EUR"
     assert settings.start_date == date(2025, 3, 1)
     assert settings.warehouse_dir == tmp_path / "wh"
-    dbt_vars = settings.dbt_vars(date(2026, 11, 2))
-    assert dbt_vars["run_date"] == "2026-11-02"
+    dbt_vars = settings.dbt_vars()
+    assert "run_date" not in dbt_vars  # socialmart/dbt.py passes it in the environment
     assert dbt_vars["naming_delimiter"] == "|"
     assert dbt_vars["naming_allowed_values"] == {"segment": ["a", "b"]}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ def test_defaults_and_dbt_vars(tmp_path: Path) -> None:
         1.1,
         0,
     )
-    dbt_vars = settings.dbt_vars(date(2026, 11, 10))
+    dbt_vars = settings.dbt_vars()
     assert (dbt_vars["budget_under_pacing_below"], dbt_vars["budget_over_pacing_above"]) == (0.9, 1.1)
 
 

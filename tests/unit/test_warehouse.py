@@ -23,7 +23,7 @@ def _read(path: Path) -> int:
 def test_build_starts_from_published_copy_and_publish_swaps(tmp_path: Path) -> None:
     published = tmp_path / "socialmart.duckdb"
     _make_db(published, 1)
-    build = warehouse.start_build(published, tmp_path / ".build", "run1")
+    build = warehouse.start_build(published, tmp_path / ".build")
     assert _read(build) == 1
     _make_db(build, 2)
     assert _read(published) == 1, "the published file must not change before publish"
@@ -36,7 +36,7 @@ def test_reader_holding_old_file_keeps_old_data(tmp_path: Path) -> None:
     published = tmp_path / "socialmart.duckdb"
     _make_db(published, 1)
     reader = duckdb.connect(str(published), read_only=True)
-    build = warehouse.start_build(published, tmp_path / ".build", "run2")
+    build = warehouse.start_build(published, tmp_path / ".build")
     _make_db(build, 2)
     warehouse.publish(build, published)
     assert reader.execute("select v from t").fetchone()[0] == 1
@@ -48,8 +48,8 @@ def test_stale_builds_are_removed_and_discard_cleans_up(tmp_path: Path) -> None:
     build_dir = tmp_path / ".build"
     (build_dir / "crashed").mkdir(parents=True)
     (build_dir / "crashed" / "socialmart.duckdb").write_bytes(b"half a file")
-    build = warehouse.start_build(tmp_path / "socialmart.duckdb", build_dir, "run3")
-    assert build == build_dir / "run3" / "socialmart.duckdb"
+    build = warehouse.start_build(tmp_path / "socialmart.duckdb", build_dir)
+    assert build == build_dir / "next" / "socialmart.duckdb"  # the same path every run
     assert not (build_dir / "crashed").exists()
     _make_db(build, 3)
     warehouse.discard(build)
@@ -58,7 +58,7 @@ def test_stale_builds_are_removed_and_discard_cleans_up(tmp_path: Path) -> None:
 
 def test_views_survive_publish(tmp_path: Path) -> None:
     published = tmp_path / "socialmart.duckdb"
-    build = warehouse.start_build(published, tmp_path / ".build", "run4")
+    build = warehouse.start_build(published, tmp_path / ".build")
     with duckdb.connect(str(build)) as con:
         con.execute("create table t as select 7 as v; create view v_t as select v from t")
     warehouse.publish(build, published)
