@@ -1,7 +1,7 @@
 """The agency profile: a deterministic, vectorised generator of raw-shape Parquet files (issue 8).
 
 `python -m bench.agency OUT --run-date YYYY-MM-DD [--scale 0.01] [--since YYYY-MM-DD]` writes, under
-`OUT/raw/<source>/<table>/<YYYY-MM>.parquet`, three years of data up to the day before the run date: 50 ad accounts
+`OUT/exports/raw/<source>/<table>/<YYYY-MM>.parquet` (an exports folder), three years of data up to the day before the run date: 50 ad accounts
 across the 7 ad platforms (ad-level daily insights, plus Meta and TikTok age x gender breakdowns), 10 Shopify shops
 (orders with UTM landing sites, line items, refunds), 70 organic accounts on the 7 organic platforms (posts and the
 daily account tables), and `OUT/inputs/` (the repository's business inputs with daily FX rates for the whole span).
@@ -385,7 +385,7 @@ class Writer:
         """Write one file (no file for an empty table)."""
         if not data.num_rows:
             return
-        folder = self.out / "raw" / source / table
+        folder = self.out / "exports" / "raw" / source / table
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(data, folder / f"{name}.parquet")
         key = f"{source}.{table}"
@@ -447,11 +447,12 @@ def write_shopify(writer: Writer, span: Span, scale: float) -> None:
     }
     writer.write("shopify", "shops", "shops", build_table("shopify", "shops", shops, SHOPS))
     per_day = max(1, round(ORDERS_PER_SHOP_DAY * scale))
+    last_day = (span.last - EPOCH).days  # refunds come 5 days after their order, never after the span
     for month, days in span.months():
         s, d, i = _grid(SHOPS, len(days), per_day)
         day = days[d]
         order_id = (day * SHOPS + s) * 10_000 + i
-        seconds = (noise(order_id, 1) * 86_400).astype(np.int64)
+        seconds = (6 * 3_600 + noise(order_id, 1) * 17 * 3_600).astype(np.int64)  # the same day in every shop zone
         created = (Span.dates(day).astype("datetime64[s]").astype(np.int64) + seconds) * 1_000_000
         lines = 1 + (noise(order_id, 2) * 3).astype(np.int64)
         li_order = np.repeat(np.arange(len(order_id)), lines)
@@ -479,7 +480,8 @@ def write_shopify(writer: Writer, span: Span, scale: float) -> None:
             "title": "Product", "quantity": li_qty, "price": li_price, "total_discount": np.zeros_like(li_price),
         }  # fmt: skip
         writer.write("shopify", "order_line_items", month, build_table("shopify", "order_line_items", items, len(li_id)))
-        refunded = np.flatnonzero((noise(li_id, 7) < 0.03) & (li_pos == 0))
+        refund_day = day[li_order] + 5
+        refunded = np.flatnonzero((noise(li_id, 7) < 0.03) & (li_pos == 0) & (refund_day <= last_day))
         refund_at = created[li_order[refunded]] + 5 * 86_400 * 1_000_000
         refunds = {
             "shop": shop.take(pa.array(li_order[refunded])), "order_id": order_id[li_order[refunded]],
@@ -562,7 +564,7 @@ def write_organic(writer: Writer, span: Span, scale: float) -> None:
             owner = np.repeat(np.arange(len(day)), posts)
             number = np.arange(len(owner)) - np.repeat(np.cumsum(posts) - posts, posts)
             post_key = ((platform_no * 100 + a[owner]) * 10_000 + day[owner]) * 100 + number
-            seconds = (noise(post_key, 1) * 86_400).astype(np.int64)
+            seconds = (6 * 3_600 + noise(post_key, 1) * 17 * 3_600).astype(np.int64)  # the same day everywhere
             published = (Span.dates(day[owner]).astype("datetime64[s]").astype(np.int64) + seconds) * 1_000_000
             tags = np.array([f"#nw{i}" for i in INITIATIVES])[post_key % len(INITIATIVES)]
             post = {
@@ -583,7 +585,7 @@ def write_inputs(out: Path, history: Span) -> None:
     """The repository's business inputs, with EUR and GBP rates into USD for every day of the agency's history."""
     inputs = out / "inputs"
     shutil.copytree(Path(__file__).resolve().parents[1] / "inputs", inputs, dirs_exist_ok=True)
-    days = np.arange((history.first - EPOCH).days, (history.last - EPOCH).days + 2)  # through the run date
+    days = np.arange((history.first - EPOCH).days - 7, (history.last - EPOCH).days + 9)  # a week either side
     dates = Span.dates(days).astype(str)
     rows = ["rate_date,base_currency,quote_currency,rate"]
     for base, level in (("EUR", 1.08), ("GBP", 1.27)):
@@ -622,7 +624,7 @@ def main() -> None:
     rows = generate(args.out, args.run_date, args.scale, args.since)
     for key, count in sorted(rows.items()):
         print(f"{key}: {count:,}")
-    print(f"total: {sum(rows.values()):,} rows in {args.out}/raw")
+    print(f"total: {sum(rows.values()):,} rows in {args.out}/exports/raw")
 
 
 if __name__ == "__main__":

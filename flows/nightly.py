@@ -423,6 +423,8 @@ def nightly(
                     loaded.append("exports")
                     rows, rejected, raw = load_exports(Path(exports_dir), target, pipelines_dir, settings.pii_salt)
                     summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
+                    if raw[0] and not rows and not rejected:  # only raw files: raw_exports is not loaded, not judged
+                        loaded.remove("exports")
                     for source, tables in raw[0].items():  # raw Parquet files: judged as their connector's load
                         loaded.append(source)
                         summary.rows_extracted[source] = tables

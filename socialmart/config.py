@@ -173,6 +173,7 @@ class Settings:
         """The dbt vars for one run: the settings the models need."""
         return {
             "run_date": run_date.isoformat(),
+            "calendar_start_date": self.start_date.isoformat(),  # dim_date and the FX spine cover every loaded day
             "reporting_currency": self.reporting_currency,
             "reporting_timezone": self.reporting_timezone,
             "target_on_track_min": self.on_track_min,
