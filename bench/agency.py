@@ -1,10 +1,11 @@
 """The agency profile: a deterministic, vectorised generator of raw-shape Parquet files (issue 8).
 
 `python -m bench.agency OUT --run-date YYYY-MM-DD [--scale 0.01] [--since YYYY-MM-DD]` writes, under
-`OUT/exports/raw/<source>/<table>/<YYYY-MM>.parquet` (an exports folder), three years of data up to the day before the run date: 50 ad accounts
-across the 7 ad platforms (ad-level daily insights, plus Meta and TikTok age x gender breakdowns), 10 Shopify shops
-(orders with UTM landing sites, line items, refunds), 70 organic accounts on the 7 organic platforms (posts and the
-daily account tables), and `OUT/inputs/` (the repository's business inputs with daily FX rates for the whole span).
+`OUT/exports/raw/<source>/<table>/<YYYY-MM>.parquet` (an exports folder), three years of data up to the day before
+the run date: 50 ad accounts across the 7 ad platforms (ad-level daily insights, plus Meta and TikTok age x gender
+breakdowns), 10 Shopify shops (orders with UTM landing sites, line items, refunds), 70 organic accounts on the 7
+organic platforms (posts and the daily account tables), and `OUT/inputs/` (the repository's business inputs with
+daily FX rates for the whole span).
 At scale 1 that is about 10.6 million ad-performance rows, 2 million orders and 200 thousand posts.
 
 Every value is a hash of its keys (account, ad, day, ...) and the seed, never of the position in the file, so a day's
@@ -80,7 +81,9 @@ def noise(*keys: np.ndarray | int) -> np.ndarray:
     h = np.uint64(SEED)
     with np.errstate(over="ignore"):
         for key in keys:
-            h = _mix(np.asarray(h, dtype=np.uint64) ^ (np.asarray(key).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+            h = _mix(
+                np.asarray(h, dtype=np.uint64) ^ (np.asarray(key).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+            )
     return (np.asarray(h) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
 
@@ -163,7 +166,9 @@ def account_currency(platform_no: int, account: np.ndarray) -> np.ndarray:
     return np.array(CURRENCIES)[(account + platform_no) % len(CURRENCIES)]
 
 
-def campaign_number(platform_no: np.ndarray | int, account: np.ndarray, day: np.ndarray, slot: np.ndarray) -> np.ndarray:
+def campaign_number(
+    platform_no: np.ndarray | int, account: np.ndarray, day: np.ndarray, slot: np.ndarray
+) -> np.ndarray:
     """A campaign's number (its id): one per platform, account, 91-day quarter and slot."""
     return ((platform_no * 100 + account) * 1_000 + day // 91) * 100 + slot
 
@@ -448,6 +453,7 @@ def write_shopify(writer: Writer, span: Span, scale: float) -> None:
     writer.write("shopify", "shops", "shops", build_table("shopify", "shops", shops, SHOPS))
     per_day = max(1, round(ORDERS_PER_SHOP_DAY * scale))
     last_day = (span.last - EPOCH).days  # refunds come 5 days after their order, never after the span
+    customers = max(10, round(400_000 * scale))  # per shop
     for month, days in span.months():
         s, d, i = _grid(SHOPS, len(days), per_day)
         day = days[d]
@@ -471,7 +477,7 @@ def write_shopify(writer: Writer, span: Span, scale: float) -> None:
             "total_price": subtotal + tax + shipping, "total_tax": tax, "total_discounts": np.zeros_like(subtotal),
             "total_shipping": shipping, "financial_status": "paid", "test": False, "source_name": "web",
             "landing_site": utm_landing_sites(span, s, day, order_id, scale),
-            "customer_id": labels("c", s * 1_000_000 + (noise(order_id, 5) * 400_000 * max(scale, 0.001)).astype(np.int64)),
+            "customer_id": labels("c", s * 1_000_000 + (noise(order_id, 5) * customers).astype(np.int64)),
         }  # fmt: skip
         writer.write("shopify", "orders", month, build_table("shopify", "orders", orders, len(order_id)))
         items = {
@@ -479,7 +485,9 @@ def write_shopify(writer: Writer, span: Span, scale: float) -> None:
             "product_id": 1 + (noise(li_id, 6) * 200).astype(np.int64), "sku": labels("SKU-", li_id % 997),
             "title": "Product", "quantity": li_qty, "price": li_price, "total_discount": np.zeros_like(li_price),
         }  # fmt: skip
-        writer.write("shopify", "order_line_items", month, build_table("shopify", "order_line_items", items, len(li_id)))
+        writer.write(
+            "shopify", "order_line_items", month, build_table("shopify", "order_line_items", items, len(li_id))
+        )
         refund_day = day[li_order] + 5
         refunded = np.flatnonzero((noise(li_id, 7) < 0.03) & (li_pos == 0) & (refund_day <= last_day))
         refund_at = created[li_order[refunded]] + 5 * 86_400 * 1_000_000

@@ -57,7 +57,9 @@ def check_targets(profile: dict[str, Any]) -> list[dict[str, Any]]:
     ratio = round(dbt / baseline, 2) if dbt is not None and baseline else None
     targets.append(_target("dbt build / hand-written baseline", ratio, DBT_OVER_BASELINE, "x"))
     gate = _stage(full, "gate")
-    targets.append(_target("gate / full run", round(gate / wall, 3) if gate is not None and wall else None, GATE_SHARE, ""))
+    targets.append(
+        _target("gate / full run", round(gate / wall, 3) if gate is not None and wall else None, GATE_SHARE, "")
+    )
     return targets
 
 
@@ -72,10 +74,8 @@ def _run_row(profile: str, name: str, run: dict[str, Any]) -> str:
 
 def markdown(results: dict[str, Any]) -> str:
     """The results as markdown: runs, loads, baselines and the targets with pass/fail and the measured figure."""
-    lines = [
-        "| profile | run | wall s | peak RSS MB | load s | dbt s | gate s | publish s | report s | rows loaded | status |",
-        "|---" * 11 + "|",
-    ]
+    columns = ("profile", "run", "wall s", "peak RSS MB", *(f"{stage} s" for stage in STAGES), "rows loaded", "status")
+    lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     for profile in results["profiles"]:
         for name in ("full", "incremental"):
             lines.append(_run_row(profile["label"], name, profile[name]))

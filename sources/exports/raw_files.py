@@ -56,7 +56,9 @@ def _raw_table(parts: Sequence[str], file: str) -> RawTable:
     """The table a file's path names (raw/<source>/<table>/<name>.parquet); raises ExportFileError."""
     if len(parts) != 4:
         raise ExportFileError(
-            file, None, "a raw Parquet file goes in raw/<source>/<table>/ (e.g. raw/meta_ads/ad_insights/2024-01.parquet)"
+            file,
+            None,
+            "a raw Parquet file goes in raw/<source>/<table>/ (e.g. raw/meta_ads/ad_insights/2024-01.parquet)",
         )
     source, table = parts[1], parts[2]
     raw = RAW_TABLES.get(source, {}).get(table)
@@ -73,7 +75,9 @@ def check_file(path: Path, raw: RawTable, file: str) -> int:
         metadata = pq.read_metadata(path)
         found = pq.read_schema(path)
     except (OSError, pa.ArrowException) as exc:
-        raise ExportFileError(file, None, f"not a readable Parquet file ({exc}): write it again with pyarrow or DuckDB")
+        raise ExportFileError(
+            file, None, f"not a readable Parquet file ({exc}): write it again with pyarrow or DuckDB"
+        ) from None
     where = f"{raw.source}.{raw.table}"
     for declared in raw.schema:
         index = found.get_field_index(declared.name)

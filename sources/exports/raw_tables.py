@@ -132,9 +132,7 @@ _TABLES = (
     ),
     _table("pinterest", "user_accounts", pinterest_h.USER_ACCOUNTS_SCHEMA, pinterest.user_accounts),
     _table("pinterest", "pins", pinterest_h.PINS_SCHEMA, pinterest.pins),
-    _table(
-        "pinterest", "account_analytics_daily", pinterest_h.ANALYTICS_SCHEMA, pinterest.account_analytics_daily
-    ),
+    _table("pinterest", "account_analytics_daily", pinterest_h.ANALYTICS_SCHEMA, pinterest.account_analytics_daily),
 )
 
 # source -> table -> RawTable

@@ -50,7 +50,7 @@ def test_every_table_has_its_connector_schema_and_the_profile_shape(generated: t
     assert rows["meta_ads.ad_insights_age_gender"] == rows["meta_ads.ad_insights"] * 12 == 8 * days * 12
     assert rows["shopify.orders"] == agency.SHOPS * days * 2  # round(183 x 0.01) orders a shop a day
     names = pc.unique(_table(out, "meta_ads", "ad_insights")["campaign_name"]).to_pylist()
-    initiative, segment, objective, geo, month = names[0].split("_")
+    _, segment, objective, _, month = names[0].split("_")
     assert segment in agency.SEGMENTS and objective in agency.OBJECTIVES and len(month) == 6
 
 

@@ -8,8 +8,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import dlt
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
