@@ -61,8 +61,11 @@ format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
-bench: install  ## Measure the pipeline; writes bench/results.json and bench/results.md
-	$(RUN) python -m bench
+# Both profiles by default, the agency one at full size (many minutes of both cores); e.g.
+# `make bench BENCH_ARGS="--profile agency --scale 0.05"` for the same shapes smaller. README, "Measured on this machine".
+BENCH_ARGS ?=
+bench: install  ## Measure the brand and agency profiles; writes bench/results.json and bench/results.md
+	$(RUN) python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf warehouse output dbt_project/target dbt_project/logs .pytest_cache

@@ -31,6 +31,8 @@ from sources.common.errors import find_source_error
 if TYPE_CHECKING:
     import dlt
 
+RawFilesLoaded = tuple[dict[str, dict[str, int]], dict[str, float]]  # rows per source and table, seconds per source
+
 
 class PipelineError(RuntimeError):
     """The run failed; the message says which step, what went wrong and what to do. `step` names the failed step
@@ -211,18 +213,22 @@ def load_business_inputs(settings: Settings, target: BuildTarget, pipelines_dir:
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
 def load_exports(
     exports_dir: Path, target: BuildTarget, pipelines_dir: Path, pii_salt: str | None
-) -> tuple[dict[str, int], list[str]]:
-    """Load the export files of `exports_dir` into raw_exports; return rows per table and the rejected files.
+) -> tuple[dict[str, int], list[str], RawFilesLoaded]:
+    """Load the export files of `exports_dir` into raw_exports, and its raw Parquet files (`raw/<source>/<table>/`)
+    into the connectors' own raw datasets; return the CSV rows per table, the rejected files, and the raw files'
+    rows per source and table with each source's load seconds.
 
     Export files are always real customer data: a Shopify orders export needs the configured `pii_salt` (None:
     that file is rejected with the fix), never the sandbox's."""
     import dlt
 
     from sources.exports import exports_source, read_exports
+    from sources.exports.raw_files import load_raw_files, read_raw_files
 
-    batch = read_exports(exports_dir, pii_salt=pii_salt)
-    for error in batch.errors:
+    batch, raw_batch = read_exports(exports_dir, pii_salt=pii_salt), read_raw_files(exports_dir)
+    for error in batch.errors + raw_batch.errors:
         print(f"exports: REJECTED {error}")
+    raw = load_raw_files(raw_batch, target.dlt_destination(), pipelines_dir)
     pipeline = dlt.pipeline(
         pipeline_name="socialmart_exports",
         destination=target.dlt_destination(),
@@ -235,7 +241,7 @@ def load_exports(
         counts = pipeline.last_trace.last_normalize_info.row_counts
         rows = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
     print(f"exports: loaded {len(batch.loaded)} file(s), {sum(rows.values()):,} rows into raw_exports ({rows})")
-    return rows, [str(error) for error in batch.errors]
+    return rows, [str(error) for error in batch.errors + raw_batch.errors], raw
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
@@ -415,8 +421,14 @@ def nightly(
                 if sources is not None and "exports" in sources:
                     print(f"[load] exports from {exports_dir} ...")
                     loaded.append("exports")
-                    rows, rejected = load_exports(Path(exports_dir), target, pipelines_dir, settings.pii_salt)
+                    rows, rejected, raw = load_exports(Path(exports_dir), target, pipelines_dir, settings.pii_salt)
                     summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
+                    if raw[0] and not rows and not rejected:  # only raw files: raw_exports is not loaded, not judged
+                        loaded.remove("exports")
+                    for source, tables in raw[0].items():  # raw Parquet files: judged as their connector's load
+                        loaded.append(source)
+                        summary.rows_extracted[source] = tables
+                        summary.seconds[f"load:{source}"] = raw[1][source]
                     if rejected:
                         summary.source_errors["exports"] = f"{len(rejected)} file(s) rejected: " + "; ".join(rejected)
                 print(f"[load] business inputs from {settings.inputs_dir} ...")

@@ -173,6 +173,7 @@ class Settings:
         """The dbt vars: the settings the models need. The run date is not one of them (socialmart/dbt.py), so the
         vars stay the same from run to run and dbt can reuse its parsed project."""
         return {
+            "calendar_start_date": self.start_date.isoformat(),  # dim_date and the FX spine cover every loaded day
             "reporting_currency": self.reporting_currency,
             "reporting_timezone": self.reporting_timezone,
             "target_on_track_min": self.on_track_min,

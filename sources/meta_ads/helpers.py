@@ -51,6 +51,13 @@ AD_INSIGHTS_SCHEMA = pa.schema(
     ]
 )
 
+# Insights with breakdowns=age,gender: the same columns plus the two breakdowns, one row per account x ad x day x
+# age x gender. Loaded through the Parquet file path (docs/sources/exports.md); the API connector does not fetch it yet.
+AD_INSIGHTS_AGE_GENDER_SCHEMA = AD_INSIGHTS_SCHEMA.append(field("age", pa.string(), nullable=False)).append(
+    field("gender", pa.string(), nullable=False)
+)
+AD_INSIGHTS_AGE_GENDER_KEY = ("account_id", "ad_id", "date_start", "age", "gender")
+
 
 def normalize_account_id(account_id: str | int) -> str:
     """`act_1001`, ` 1001 ` and 1001 all become `1001`."""

@@ -52,6 +52,14 @@ AD_INSIGHTS_SCHEMA = pa.schema(
     ]
 )
 
+# An AUDIENCE report (dimensions ad_id, stat_time_day, age, gender): the insights columns plus `age` (AGE_18_24, ...)
+# and `gender` (MALE, FEMALE, NONE). Loaded through the Parquet file path (docs/sources/exports.md); the API connector
+# does not fetch it yet.
+AD_INSIGHTS_AGE_GENDER_SCHEMA = AD_INSIGHTS_SCHEMA.append(field("age", pa.string(), nullable=False)).append(
+    field("gender", pa.string(), nullable=False)
+)
+AD_INSIGHTS_AGE_GENDER_KEY = ("advertiser_id", "ad_id", "stat_date", "age", "gender")
+
 
 def explain(code: Any, message: str) -> ErrorInfo:
     """What a non-zero TikTok code means, and what to do about it."""

@@ -3,6 +3,8 @@
     reporting currency at the FX rate of the row's day (the account-timezone day), rounded to the cent per row.
     Grain: platform x account x ad x day.
 -#}
+{#- A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). -#}
+{{ config(materialized='table') }}
 with
 
 unioned as (

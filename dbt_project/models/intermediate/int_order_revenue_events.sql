@@ -11,6 +11,8 @@
     Each event is converted at the FX rate of its own date and rounded to the cent. Attribution (channel,
     campaign, the campaign's segment and the customer segment) is the order's. Grain: one row per revenue_event_key.
 -#}
+{#- A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). -#}
+{{ config(materialized='table') }}
 with
 
 orders as (

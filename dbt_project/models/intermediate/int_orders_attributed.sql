@@ -20,6 +20,8 @@
     Stripe-only sales (int_stripe__orders) follow the same rules with the UTMs of their Checkout metadata instead of
     landing_site; they carry no discount codes and no referrer, so they are utm or unattributed.
 -#}
+{#- A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). -#}
+{{ config(materialized='table') }}
 {%- set paid_mediums = var('paid_utm_mediums') -%}
 
 with

@@ -1,0 +1,43 @@
+"""One measured nightly run, in its own process so that its peak RSS is its own: `python -m bench.run_once JSON`.
+
+JSON gives run_date, sandbox, and for a file run exports_dir, inputs_dir and warehouse_file. The settings (warehouse
+and reports folders, start date) come from the environment the parent sets. Prints one JSON line prefixed RESULT:
+the stage seconds, the rows loaded per source and table, and the error when the run failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+PREFIX = "RESULT:"
+
+
+def main() -> None:
+    """Run the nightly flow once as the JSON argument says, and print its result."""
+    args = json.loads(sys.argv[1])
+    from flows.nightly import nightly
+
+    result: dict = {"error": None}
+    seconds: dict[str, float] = {}
+    rows: dict[str, dict[str, int]] = {}
+    try:
+        summary = nightly(
+            run_date=date.fromisoformat(args["run_date"]),
+            sandbox=args.get("sandbox", False),
+            sources=tuple(args["sources"]) if args.get("sources") else None,
+            exports_dir=Path(args["exports_dir"]) if args.get("exports_dir") else None,
+            warehouse_file=Path(args["warehouse_file"]) if args.get("warehouse_file") else None,
+            inputs_dir=Path(args["inputs_dir"]) if args.get("inputs_dir") else None,
+        )
+        seconds, rows = summary.seconds, summary.rows_extracted
+    except Exception as exc:  # the bench records a failed run and goes on
+        result["error"] = f"{type(exc).__name__}: {str(exc)[:2000]}"
+    result.update(stage_seconds=seconds, rows=rows)
+    print(PREFIX + json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
