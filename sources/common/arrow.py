@@ -9,7 +9,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["MONEY", "TIMESTAMP", "ColumnBuffer", "ColumnTypeError", "decimal_array", "field", "table_from_columns"]
+from sources.common.errors import ColumnTypeError
+
+__all__ = ["MONEY", "TIMESTAMP", "ColumnBuffer", "decimal_array", "field", "table_from_columns"]
 
 MONEY = pa.decimal128(18, 2)
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -34,17 +36,6 @@ def decimal_array(values: Sequence[Any], type_: pa.Decimal128Type = MONEY) -> pa
             None if s is None else decimal.Decimal(s).quantize(quantum, rounding=decimal.ROUND_HALF_UP) for s in strings
         ]
         return pa.array(exact, type=type_)
-
-
-class ColumnTypeError(ValueError):
-    """An API value that does not fit its raw column's type: the platform changed the field's type."""
-
-    def __init__(self, column: str, value: Any, type_: pa.DataType) -> None:
-        super().__init__(
-            f"column {column!r} ({type_}) got {value!r}, which is not a number: the platform changed this field's "
-            "type, so nothing of this run was loaded — check the platform's changelog, then convert the value in the "
-            "source's helpers.py"
-        )
 
 
 def _number(column: str, value: Any, type_: pa.DataType) -> Any:

@@ -23,7 +23,8 @@ from sandbox.credentials import source_settings
 from sandbox.faults import GROUPS, Faults, FaultState
 from sandbox.server import SandboxServer
 from socialmart.catalog import SOURCES
-from sources.common.arrow import MONEY, ColumnTypeError, table_from_columns
+from sources.common.arrow import MONEY, table_from_columns
+from sources.common.errors import ColumnTypeError, find_source_error
 
 AS_OF = dt.date(2025, 1, 9)
 # Raw JSON kept as the platform served it (no model reads it): its text follows the served types.
@@ -89,7 +90,10 @@ def test_numbers_as_text_are_read_as_numbers(type_: pa.DataType, values: list[An
     [(pa.int64(), "n/a"), (pa.int64(), "1.5"), (pa.float64(), "NaN"), (MONEY, "twelve")],
 )
 def test_a_value_that_is_no_number_names_its_column(type_: pa.DataType, value: str) -> None:
-    with pytest.raises(
-        ColumnTypeError, match=rf"^column 'impressions' \({re.escape(str(type_))}\) got '{value}', which is not a"
-    ):
+    expected = rf"^column 'impressions' \({re.escape(str(type_))}\) got '{value}', which is not a number"
+    with pytest.raises(ColumnTypeError, match=expected) as raised:
         table_from_columns({"impressions": [1, value]}, pa.schema([pa.field("impressions", type_)]))
+    try:  # as dlt raises it, wrapped: the nightly run finds it and reports it under the source's name
+        raise RuntimeError("Pipeline execution failed at stage extract") from raised.value
+    except RuntimeError as wrapped:
+        assert find_source_error(wrapped) is raised.value
