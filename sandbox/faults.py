@@ -103,6 +103,9 @@ class Faults:
         a string), as when a platform adds a field to its API. It is served even where the client names the fields
         it wants (Graph `fields=`, GA4 dimensions/metrics, GAQL, TikTok metrics), which a real platform would not
         do but one rolling out a change might; YouTube Analytics rows are arrays, so there the report body has it.
+    numbers_as_text: families or groups whose records serve every JSON number as a string (`12` -> `"12"`,
+        `0.5` -> `"0.5"`, nested ones too), as when a platform changes a field's type; Google Ads already serves
+        its int64 fields so, and Meta every metric. Applied where extra_field is.
     negative_spend_day: on this account-tz day the first served ad row of each Meta account has negative spend.
     duplicate_order_day: on this shop-local day the first non-test order of `duplicate_order_shop` is served
         twice: the copy has a new id (and new line item ids) and the same name.
@@ -115,13 +118,15 @@ class Faults:
     tiktok_throttle_as_429: bool = False
     duplicate_page: tuple[str, ...] = ()
     extra_field: tuple[str, ...] = ()
+    numbers_as_text: tuple[str, ...] = ()
     negative_spend_day: date | None = None
     duplicate_order_day: date | None = None
     duplicate_order_shop: str = "northwind-us"
 
     def __post_init__(self) -> None:
         """Validate the family keys."""
-        for key in (*self.rate_limit_first_n, *self.server_errors_first_n, *self.duplicate_page, *self.extra_field):
+        faulted = (*self.rate_limit_first_n, *self.server_errors_first_n, *self.duplicate_page, *self.extra_field)
+        for key in (*faulted, *self.numbers_as_text):
             if key not in PATH_FAMILIES and key not in GROUPS:
                 raise ValueError(f"unknown path family {key!r}; use one of {PATH_FAMILIES + GROUPS}")
 
@@ -132,7 +137,7 @@ class Faults:
         for key in ("negative_spend_day", "duplicate_order_day"):
             if raw.get(key):
                 raw[key] = date.fromisoformat(raw[key])
-        for key in ("duplicate_page", "extra_field"):
+        for key in ("duplicate_page", "extra_field", "numbers_as_text"):
             raw[key] = tuple(raw.get(key, ()))
         return cls(**raw)
 
@@ -177,7 +182,21 @@ class FaultState:
         return [*items[:page_size], *items]
 
     def drifted(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
-        """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too."""
+        """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too, and with a
+        numbers_as_text fault its numbers as strings."""
+        if _applies(family, self.faults.numbers_as_text):
+            record = _numbers_as_text(record)
         if not _applies(family, self.faults.extra_field):
             return record
         return {**record, EXTRA_FIELD: "added by the platform"}
+
+
+def _numbers_as_text(value: Any) -> Any:
+    """`value` with every int and float in it (not bools) turned into its JSON text."""
+    if isinstance(value, dict):
+        return {key: _numbers_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_text(item) for item in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return json.dumps(value)
+    return value

@@ -141,6 +141,6 @@ class PinterestApi:
             else:
                 daily.append({"date": day.isoformat(), "data_status": "PROCESSING"})
             day += timedelta(days=1)
-        daily = [self.faults.drifted("pin_analytics", d) for d in daily]
         summary = {m: sum(d.get("metrics", {}).get(m, 0) for d in daily) for m in metrics}
+        daily = [self.faults.drifted("pin_analytics", d) for d in daily]
         return {"all": {"daily_metrics": daily, "summary_metrics": summary}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -330,6 +331,37 @@ def _gate_settings(gate: dict[str, Any]) -> GateSettings:
     return GateSettings(low, high, int(window), int(history))
 
 
+# The naming convention is compiled into the dbt models' SQL (dbt_project/macros/naming_convention.sql), so its
+# delimiter, field names and allowed values may hold no quote, backslash, space or semicolon.
+_NAMING_DELIMITERS = "_-|.~+"
+_NAMING_WORD = re.compile(r"[a-z][a-z0-9_]*")
+_NAMING_VALUE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _naming(naming: dict[str, Any]) -> NamingConvention:
+    """`[socialmart.naming]`: the delimiter (one of _NAMING_DELIMITERS), the field names and their allowed values."""
+    delimiter = str(naming.get("delimiter", "_"))
+    if delimiter == "" or delimiter not in _NAMING_DELIMITERS:
+        raise ConfigError(
+            f"[socialmart.naming] delimiter = {delimiter!r}: use one character of {' '.join(_NAMING_DELIMITERS)}."
+        )
+    fields = [str(name) for name in naming.get("fields", [])]
+    allowed = {str(name): [str(value) for value in values] for name, values in naming.get("allowed_values", {}).items()}
+    for name in [*fields, *allowed]:
+        if not _NAMING_WORD.fullmatch(name):
+            raise ConfigError(
+                f"[socialmart.naming] field {name!r} is not a field name: use lowercase letters, digits and _."
+            )
+    for name, values in allowed.items():
+        for value in values:
+            if not _NAMING_VALUE.fullmatch(value) or delimiter in value:
+                raise ConfigError(
+                    f"[socialmart.naming.allowed_values] {name} holds {value!r}: use letters, digits and - only "
+                    "(never the delimiter)."
+                )
+    return NamingConvention(delimiter=delimiter, fields=fields, allowed_values=allowed)
+
+
 def _resolve(project_dir: Path, value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else project_dir / path
@@ -391,11 +423,7 @@ def load_settings(project_dir: Path | None = None, **overrides: Any) -> Settings
         pacing_under_below=pacing_under_below,
         pacing_over_above=pacing_over_above,
         fx_max_carry_forward_days=int(carry_forward_days),
-        naming=NamingConvention(
-            delimiter=str(naming.get("delimiter", "_")),
-            fields=list(naming.get("fields", [])),
-            allowed_values={k: list(v) for k, v in naming.get("allowed_values", {}).items()},
-        ),
+        naming=_naming(naming),
         sources=document.get("sources", {}),
         warehouse=warehouse,
         postgres=postgres,

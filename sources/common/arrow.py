@@ -9,6 +9,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sources.common.errors import ColumnTypeError
+
 __all__ = ["MONEY", "TIMESTAMP", "ColumnBuffer", "decimal_array", "field", "table_from_columns"]
 
 MONEY = pa.decimal128(18, 2)
@@ -36,15 +38,51 @@ def decimal_array(values: Sequence[Any], type_: pa.Decimal128Type = MONEY) -> pa
         return pa.array(exact, type=type_)
 
 
-def _array(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
-    if pa.types.is_decimal(type_):
-        return decimal_array(values, type_)
-    return pa.array(values, type=type_)
+def _number(column: str, value: Any, type_: pa.DataType) -> Any:
+    """A number a platform served as text ("12", "0.5") as the column's type; other text raises ColumnTypeError."""
+    if not isinstance(value, str):
+        return value
+    try:
+        number = decimal.Decimal(value.strip())
+    except decimal.InvalidOperation:
+        raise ColumnTypeError(column, value, type_) from None
+    if not number.is_finite() or (pa.types.is_integer(type_) and number != number.to_integral_value()):
+        raise ColumnTypeError(column, value, type_)
+    return int(number) if pa.types.is_integer(type_) else float(number)
+
+
+def _array(column: str, values: Sequence[Any], type_: pa.DataType) -> pa.Array:
+    """The column's values as an Arrow array of `type_`; numbers that came as text are read as numbers."""
+    numeric = pa.types.is_integer(type_) or pa.types.is_floating(type_)
+    try:
+        if pa.types.is_decimal(type_):
+            return decimal_array(values, type_)
+        return pa.array(values, type=type_)
+    except decimal.InvalidOperation:
+        bad = next((v for v in values if isinstance(v, str) and v.strip() and not _is_decimal(v)), None)
+        if bad is None:
+            raise
+        raise ColumnTypeError(column, bad, type_) from None
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        if not numeric:
+            raise
+    return pa.array([_number(column, value, type_) for value in values], type=type_)
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        decimal.Decimal(text.strip())
+    except decimal.InvalidOperation:
+        return False
+    return True
 
 
 def table_from_columns(columns: Mapping[str, Sequence[Any]], schema: pa.Schema) -> pa.Table:
-    """A table in `schema`'s column order from a mapping of column name to Python values."""
-    arrays = [_array(columns[f.name], f.type) for f in schema]
+    """A table in `schema`'s column order from a mapping of column name to Python values.
+
+    A platform that starts serving a number as text ("12" for 12) loads the same; a value that is no number in a
+    numeric column raises ColumnTypeError naming the column and the value."""
+    arrays = [_array(f.name, columns[f.name], f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

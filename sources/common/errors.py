@@ -8,6 +8,7 @@ from dlt.common.schema.exceptions import DataValidationError
 from dlt.sources.helpers.rest_client.redaction import sanitize_url
 
 __all__ = [
+    "ColumnTypeError",
     "CustomerSaltError",
     "SourceApiError",
     "SourceAuthError",
@@ -108,11 +109,24 @@ class SourceContractError(RuntimeError):
         )
 
 
+class ColumnTypeError(ValueError):
+    """An API value that does not fit its raw column's numeric type: the platform changed the field's type."""
+
+    def __init__(self, column: str, value: object, type_: object) -> None:
+        super().__init__(
+            f"column {column!r} ({type_}) got {value!r}, which is not a number: the platform changed this field's "
+            "type, so nothing of this run was loaded — check the platform's changelog, then convert the value in the "
+            "source's helpers.py"
+        )
+
+
 class CustomerSaltError(RuntimeError):
     """The customer ids a source already loaded were not hashed with this run's salt (sources/common/privacy.py)."""
 
 
-def find_source_error(exc: BaseException) -> SourceApiError | SourceContractError | CustomerSaltError | None:
+def find_source_error(
+    exc: BaseException,
+) -> SourceApiError | SourceContractError | CustomerSaltError | ColumnTypeError | None:
     """Walk the `__cause__`/`__context__` chain of `exc` (e.g. dlt's PipelineStepFailed) to our error.
 
     A DataValidationError (a broken schema contract) is returned as a SourceContractError.
@@ -120,7 +134,7 @@ def find_source_error(exc: BaseException) -> SourceApiError | SourceContractErro
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, SourceApiError | CustomerSaltError):
+        if isinstance(current, SourceApiError | CustomerSaltError | ColumnTypeError):
             return current
         if isinstance(current, DataValidationError):
             return SourceContractError(current)

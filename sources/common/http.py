@@ -199,16 +199,21 @@ class ApiClient:
     ) -> Any:
         """GET `url` and decode its JSON body."""
         response = self.get(url, params=params, account=account, endpoint=endpoint)
+        return self.decode(response, account=account, endpoint=endpoint or urlsplit(url).path)
+
+    def decode(self, response: requests.Response, *, account: str | None, endpoint: str) -> Any:
+        """The JSON body of a successful response; a body that is not JSON (cut short, an HTML page) raises
+        `SourceApiError` naming the endpoint, instead of a bare decoding error."""
         try:
             return response.json()
         except ValueError:
             raise SourceApiError(
                 self.source,
                 account=account,
-                endpoint=endpoint or urlsplit(url).path,
+                endpoint=endpoint,
                 status=response.status_code,
-                platform_message=f"response is not JSON: {response.text[:200]!r}",
-                hint="check that the base URL points at the platform's API",
+                platform_message=mask_secrets(f"response is not JSON: {response.text[:200]!r}", self._secrets),
+                hint="the body was cut short or is not the API's: rerun; if it persists, check the base URL",
             ) from None
 
     def _error(

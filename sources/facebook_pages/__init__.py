@@ -28,6 +28,7 @@ from sources.common.dates import (
 )
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.graph import GraphClient
+from sources.common.ids import checked_ids
 from sources.facebook_pages import settings
 from sources.facebook_pages.helpers import PAGES_SCHEMA, all_post_chunks, page_insights_chunks, page_row
 
@@ -102,7 +103,7 @@ def facebook_pages_source(
     """
     ensure_dlt_columns()
     client = GraphClient(settings.SOURCE_NAME, base_url, access_token, settings.TOKEN_SETTING)
-    ids = [str(p).strip() for p in page_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "page_ids", page_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)

@@ -23,6 +23,7 @@ from dlt.extract.resource import DltResource
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.ga4 import settings
 from sources.ga4.helpers import PRIMARY_KEY, Ga4Client, report_chunks
 
@@ -74,5 +75,5 @@ def ga4_source(
     """
     ensure_dlt_columns()
     client = Ga4Client(base_url, access_token)
-    properties = [normalize_property_id(p) for p in property_ids]
+    properties = checked_ids(settings.SOURCE_NAME, "property_ids", [normalize_property_id(p) for p in property_ids])
     return (traffic_daily(client, properties, parse_date(start_date), lookback_days, resolve_end_date(end_date)),)

@@ -21,6 +21,7 @@ from dlt.extract.resource import DltResource
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.google_ads import settings
 from sources.google_ads.helpers import PRIMARY_KEY, GoogleAdsClient, insights_chunks, normalize_customer_id
 
@@ -70,5 +71,5 @@ def google_ads_source(
     """
     ensure_dlt_columns()
     client = GoogleAdsClient(base_url, access_token, developer_token, login_customer_id)
-    ids = [normalize_customer_id(c) for c in customer_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "customer_ids", [normalize_customer_id(c) for c in customer_ids])
     return (ad_insights(client, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),)

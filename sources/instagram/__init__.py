@@ -28,6 +28,7 @@ from sources.common.dates import (
 )
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.graph import GraphClient
+from sources.common.ids import checked_ids
 from sources.instagram import settings
 from sources.instagram.helpers import (
     ACCOUNTS_SCHEMA,
@@ -112,7 +113,7 @@ def instagram_source(
     """
     ensure_dlt_columns()
     client = GraphClient(settings.SOURCE_NAME, base_url, access_token, settings.TOKEN_SETTING)
-    ids = [str(a).strip() for a in account_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "account_ids", account_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)

@@ -24,6 +24,7 @@ from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.linkedin_ads import settings
 from sources.linkedin_ads.helpers import (
     AD_ACCOUNTS_SCHEMA,
@@ -96,7 +97,7 @@ def linkedin_ads_source(
     ensure_dlt_columns()
     client = LinkedInAdsClient(base_url, access_token, linkedin_version)
     directory = AccountDirectory(client)
-    ids = [account_id_of(a) for a in account_ids]
+    ids = [account_id_of(a) for a in checked_ids(settings.SOURCE_NAME, "account_ids", account_ids)]
     return (
         ad_accounts(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),

@@ -32,6 +32,7 @@ from sources.common.dates import (
     resolve_end_date,
 )
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.linkedin_pages import settings
 from sources.linkedin_pages.helpers import (
     ORGANIZATIONS_SCHEMA,
@@ -148,7 +149,8 @@ def linkedin_pages_source(
     """
     ensure_dlt_columns()
     client = LinkedInClient(base_url, access_token, linkedin_version)
-    ids = [str(o).strip().removeprefix("urn:li:organization:") for o in organization_ids]
+    configured = checked_ids(settings.SOURCE_NAME, "organization_ids", organization_ids)
+    ids = [organization.removeprefix("urn:li:organization:") for organization in configured]
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)

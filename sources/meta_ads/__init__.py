@@ -20,6 +20,7 @@ from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.graph import GraphClient
+from sources.common.ids import checked_ids
 from sources.meta_ads import settings
 from sources.meta_ads.helpers import (
     AD_ACCOUNTS_SCHEMA,
@@ -91,7 +92,7 @@ def meta_ads_source(
     ensure_dlt_columns()
     client = GraphClient(settings.SOURCE_NAME, base_url, access_token, settings.TOKEN_SETTING)
     directory = AccountDirectory(client)
-    accounts = [normalize_account_id(a) for a in account_ids]
+    accounts = checked_ids(settings.SOURCE_NAME, "account_ids", [normalize_account_id(a) for a in account_ids])
     return (
         ad_accounts(directory, accounts),
         ad_insights(

@@ -30,6 +30,7 @@ from sources.common.dates import (
     resolve_end_date,
 )
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import SHOP_HANDLE, checked_ids
 from sources.common.parallel import stream_parallel
 from sources.common.privacy import guard_salt
 from sources.shopify import settings
@@ -92,8 +93,7 @@ def _shop_list(
     shop_handles: Sequence[str], access_tokens: Mapping[str, str], shop_url_template: str
 ) -> list[ShopTarget]:
     result = []
-    for raw in shop_handles:
-        handle = str(raw).strip()
+    for handle in checked_ids(settings.SOURCE_NAME, "shops", shop_handles, SHOP_HANDLE):
         token = access_tokens.get(handle)
         if not token:
             raise ValueError(

@@ -228,7 +228,7 @@ def order_pages(
     endpoint = f"/admin/api/{api_version}/orders.json"
     while True:
         response = client.get(url, params=params, account=shop, endpoint=endpoint)
-        body = response.json()
+        body = client.decode(response, account=shop, endpoint=endpoint)
         yield list(body.get("orders") or [])
         next_link = response.links.get("next", {}).get("url")
         if not next_link:

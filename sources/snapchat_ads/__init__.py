@@ -23,6 +23,7 @@ from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.snapchat_ads import settings
 from sources.snapchat_ads.helpers import AD_ACCOUNTS_SCHEMA, AccountDirectory, SnapchatClient, insights_chunks
 
@@ -93,7 +94,7 @@ def snapchat_ads_source(
     ensure_dlt_columns()
     client = SnapchatClient(base_url, token_url, client_id, client_secret, refresh_token)
     directory = AccountDirectory(client)
-    ids = [str(a).strip() for a in ad_account_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "ad_account_ids", ad_account_ids)
     return (
         ad_accounts(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),

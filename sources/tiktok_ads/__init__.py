@@ -21,6 +21,7 @@ from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.tiktok_ads import settings
 from sources.tiktok_ads.helpers import ADVERTISERS_SCHEMA, AdvertiserDirectory, TikTokClient, insights_chunks
 
@@ -82,7 +83,7 @@ def tiktok_ads_source(
     ensure_dlt_columns()
     client = TikTokClient(base_url, access_token)
     directory = AdvertiserDirectory(client)
-    ids = [str(a).strip() for a in advertiser_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "advertiser_ids", advertiser_ids)
     return (
         advertisers(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),

@@ -27,6 +27,7 @@ from sources.common.dates import (
     resolve_end_date,
 )
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.tiktok_organic import settings
 from sources.tiktok_organic.helpers import TikTokBusinessClient, account_daily_chunks, all_video_chunks
 
@@ -90,7 +91,7 @@ def tiktok_organic_source(
     """
     ensure_dlt_columns()
     client = TikTokBusinessClient(base_url, access_token)
-    ids = [str(a).strip() for a in business_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "business_ids", business_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)

@@ -30,6 +30,7 @@ from sources.common.dates import (
     resolve_end_date,
 )
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.x import settings
 from sources.x.helpers import USERS_SCHEMA, XClient, tweet_chunks, user_row
 
@@ -92,7 +93,7 @@ def x_source(
     """
     ensure_dlt_columns()
     client = XClient(base_url, bearer_token)
-    ids = [str(u).strip() for u in user_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "user_ids", user_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)

@@ -29,6 +29,7 @@ from sources.common.dates import (
     resolve_end_date,
 )
 from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.ids import checked_ids
 from sources.youtube import settings
 from sources.youtube.helpers import (
     CHANNELS_SCHEMA,
@@ -112,7 +113,7 @@ def youtube_source(
     ensure_dlt_columns()
     client = YouTubeClient(base_url, analytics_base_url, access_token)
     directory = ChannelDirectory(client)
-    ids = [str(c).strip() for c in channel_ids]
+    ids = checked_ids(settings.SOURCE_NAME, "channel_ids", channel_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
