@@ -325,9 +325,9 @@ def build_reports(
 
 
 def _start_sandbox(stack: ExitStack, run_date: date) -> str:
-    from sandbox.server import SandboxServer
+    from sandbox.process import SandboxProcess
 
-    server = stack.enter_context(SandboxServer(as_of=run_date))
+    server = stack.enter_context(SandboxProcess(run_date))
     print(f"No credentials configured: using the sandbox brand at {server.url}")
     return server.url
 
