@@ -9,7 +9,10 @@
 {%- endmacro %}
 
 {% macro run_date_iso() -%}
-    {%- set raw = var('run_date', env_var('SOCIALMART_RUN_DATE', '')) -%}
+    {%- set raw = var('run_date', '') -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {%- set raw = env_var('SOCIALMART_RUN_DATE', '') -%}
+    {%- endif -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {%- set tz = modules.pytz.timezone(var('reporting_timezone')) -%}
         {{ return(modules.datetime.datetime.now(tz).date().isoformat()) }}

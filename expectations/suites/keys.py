@@ -162,6 +162,8 @@ def _fk(table: str, column: str, dimension: tuple[str, str], where: str = "") ->
 FOREIGN_KEYS = (
     _fk("fct_ad_performance_daily", "platform", CHANNELS),
     _fk("fct_ad_performance_daily", "date_day", DAYS),
+    _fk("fct_ad_demographics_daily", "platform", CHANNELS),
+    _fk("fct_ad_demographics_daily", "date_day", DAYS),
     _fk("fct_campaign_performance_daily", "platform", CHANNELS),
     _fk("fct_campaign_performance_daily", "channel", CHANNELS),
     _fk("fct_campaign_performance_daily", "segment", SEGMENTS),

@@ -71,7 +71,7 @@ def test_a_publish_killed_between_steps_leaves_a_whole_warehouse_and_the_next_pu
     published = tmp_path / "warehouse" / "socialmart.duckdb"
     published.parent.mkdir()
     _warehouse_with(published, "old")
-    build = warehouse.start_build(published, tmp_path / "warehouse" / ".build", "killed")
+    build = warehouse.start_build(published, tmp_path / "warehouse" / ".build")
     _warehouse_with(build, "new")
 
     child = subprocess.run([sys.executable, "-c", CHILD, str(build), str(published), step], check=False)
@@ -79,7 +79,7 @@ def test_a_publish_killed_between_steps_leaves_a_whole_warehouse_and_the_next_pu
     assert child.returncode == -signal.SIGKILL
     assert _label(published) == published_after
     assert not published.with_name(published.name + ".wal").exists()
-    next_build = warehouse.start_build(published, tmp_path / "warehouse" / ".build", "next")
+    next_build = warehouse.start_build(published, tmp_path / "warehouse" / ".build")
     assert [path.name for path in (tmp_path / "warehouse" / ".build").iterdir()] == ["next"], "the leftover is gone"
     _warehouse_with(next_build, "next")
     warehouse.publish(next_build, published)
