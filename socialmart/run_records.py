@@ -10,7 +10,8 @@ Column meanings: docs/publishing.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -132,16 +133,12 @@ def write_run_records(target: BuildTarget, run: PipelineRun, checks: Sequence[Ch
 
     One transaction: either both tables get the run's rows or neither does.
     """
-    engine = _engine(target)
-    try:
-        with engine.begin() as con:
-            con.execute(CreateSchema(SCHEMA, if_not_exists=True))
-            metadata.create_all(con)
-            con.execute(pipeline_runs.insert(), [asdict(run)])
-            if checks:
-                con.execute(dq_results.insert(), _check_rows(run, checks))
-    finally:
-        engine.dispose()
+    with _transaction(target) as con:
+        con.execute(CreateSchema(SCHEMA, if_not_exists=True))
+        metadata.create_all(con)
+        con.execute(pipeline_runs.insert(), [asdict(run)])
+        if checks:
+            con.execute(dq_results.insert(), _check_rows(run, checks))
 
 
 def publish_failed_run(published: Path, build_dir: Path, run: PipelineRun, checks: Sequence[CheckResult]) -> None:
@@ -150,12 +147,8 @@ def publish_failed_run(published: Path, build_dir: Path, run: PipelineRun, check
     Everything else in the file (marts, raw data, load state) stays as the last good run left it. With no published
     warehouse yet, the published file starts with only the `ops` tables.
     """
-    build = warehouse.start_build(published, build_dir)
-    try:
-        write_run_records(BuildTarget(duckdb_file=build), run, checks)
-        warehouse.publish(build, published)
-    finally:
-        warehouse.discard(build)
+    with _published_copy(published, build_dir) as copy:
+        write_run_records(copy, run, checks)
 
 
 def record_failed_reports(where: Path | BuildTarget, build_dir: Path, run_id: str, message: str) -> None:
@@ -168,20 +161,31 @@ def record_failed_reports(where: Path | BuildTarget, build_dir: Path, run_id: st
         .values(status="failed", failed_step="report", error_message=message)
     )
     if isinstance(where, BuildTarget):
-        _execute(where, change)
+        with _transaction(where) as con:
+            con.execute(change)
         return
-    build = warehouse.start_build(where, build_dir)
-    try:
-        _execute(BuildTarget(duckdb_file=build), change)
-        warehouse.publish(build, where)
-    finally:
-        warehouse.discard(build)
+    with _published_copy(where, build_dir) as copy, _transaction(copy) as con:
+        con.execute(change)
 
 
-def _execute(target: BuildTarget, statement: sa.Executable) -> None:
+@contextmanager
+def _transaction(target: BuildTarget) -> Iterator[sa.Connection]:
+    """One transaction on the target, its engine disposed afterwards."""
     engine = _engine(target)
     try:
         with engine.begin() as con:
-            con.execute(statement)
+            yield con
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _published_copy(published: Path, build_dir: Path) -> Iterator[BuildTarget]:
+    """A copy of the published DuckDB warehouse to change; published by the same atomic replace as a run when the
+    block ends without an error, discarded otherwise."""
+    build = warehouse.start_build(published, build_dir)
+    try:
+        yield BuildTarget(duckdb_file=build)
+        warehouse.publish(build, published)
+    finally:
+        warehouse.discard(build)
