@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 import socialmart  # noqa: F401  (sets dlt/dbt/GX/Prefect environment defaults before they are imported)
 from expectations.params import GateParams
@@ -174,11 +176,27 @@ def extract_load(
     if window_start is not None:
         settings = replace(settings, start_date=window_start)
         _forget_cursors(pipeline)
-    pipeline.run(spec.build(settings, run_date, sandbox_url))
-    counts = pipeline.last_trace.last_normalize_info.row_counts
+    counts = _extract_then_load(pipeline, spec.build(settings, run_date, sandbox_url))
     rows = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
     print(f"{spec.name}: loaded {sum(rows.values()):,} rows into {spec.dataset} ({rows})")
     return rows
+
+
+# The sources extract in parallel threads (LOAD_WORKERS), but one at a time writes to the build target: a DuckDB file
+# takes one writer, and dlt's merge creates and swaps staging tables that concurrent loads must not interleave with.
+LOAD_WORKERS = 4
+_ONE_WRITER = threading.Lock()
+
+
+def _extract_then_load(pipeline: dlt.Pipeline, data: object) -> dict[str, int]:
+    """What `pipeline.run(data)` does, with only its load step under the writer lock; return rows per table."""
+    if pipeline.config.restore_from_destination:
+        pipeline.sync_destination()  # the state and cursors of the last run, read from the build target
+    pipeline.extract(data)
+    normalized = pipeline.normalize()
+    with _ONE_WRITER:
+        pipeline.load()
+    return dict(normalized.row_counts)
 
 
 def _forget_cursors(pipeline: dlt.Pipeline) -> None:
@@ -342,6 +360,7 @@ def _selected_specs(sources: tuple[str, ...] | None) -> tuple[SourceSpec, ...]:
 @flow(
     name="nightly",
     log_prints=True,
+    task_runner=ThreadPoolTaskRunner(max_workers=LOAD_WORKERS),
     on_failure=[nightly_alerts.alert_failed_run],
     on_crashed=[nightly_alerts.alert_failed_run],
     on_completion=[nightly_alerts.forget],
@@ -404,20 +423,23 @@ def nightly(
         try:
             loaded: list[str] = []  # the sources this run is expected to load: the gate judges exactly these
             with stage("load"):
+                running = {}
                 for number, spec in enumerate(specs, start=1):
                     if not use_sb and not spec.is_configured():
                         print(f"{spec.name}: no credentials configured, skipped")
                         continue
                     loaded.append(spec.name)
                     print(f"[load {number}/{len(specs)}] {spec.name} ...")
+                    running[spec.name] = extract_load.submit(
+                        spec, settings, target, run_date, sandbox_url, pipelines_dir, window_start
+                    )
+                for name, future in running.items():
                     try:
-                        summary.rows_extracted[spec.name] = extract_load(
-                            spec, settings, target, run_date, sandbox_url, pipelines_dir, window_start
-                        )
+                        summary.rows_extracted[name] = future.result()
                     except Exception as exc:  # one failing source must not stop the others
                         error = find_source_error(exc) or exc
-                        summary.source_errors[spec.name] = f"{type(error).__name__}: {error}"
-                        print(f"{spec.name}: FAILED: {error}")
+                        summary.source_errors[name] = f"{type(error).__name__}: {error}"
+                        print(f"{name}: FAILED: {error}")
                 if sources is not None and "exports" in sources:
                     print(f"[load] exports from {exports_dir} ...")
                     loaded.append("exports")
