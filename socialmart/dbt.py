@@ -50,6 +50,24 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def invoke_dbt(args: list[str]):
+    """`dbtRunner().invoke(args)`, then close the DuckDB database dbt-duckdb kept open for the run.
+
+    profiles.yml sets `keep_open: true`: otherwise dbt-duckdb closes the file whenever no node holds it and opens it
+    again for the next, a checkpoint and a catalog read per node (dbt took 35 s instead of 60 s on a busy machine).
+    Closing it here releases the file lock the moment dbt returns, so the gate, publish and readers can open it."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner
+
+    try:
+        return dbtRunner().invoke(args)
+    finally:
+        with DuckDBConnectionManager._LOCK:
+            if DuckDBConnectionManager._ENV is not None:
+                DuckDBConnectionManager._ENV.close()
+                DuckDBConnectionManager._ENV = None
+
+
 def target_dir(project: Path) -> Path:
     """Where dbt writes the manifest and run results: DBT_TARGET_PATH (relative to the project) or `target`."""
     return project / os.environ.get("DBT_TARGET_PATH", "target")
@@ -90,8 +108,6 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
     (postgres_publish.analyze_tables). Raises DbtBuildError naming each failed node; an exception inside dbt itself
     is re-raised with context.
     """
-    from dbt.cli.main import dbtRunner
-
     if target.postgres:
         log(f"analyzed {analyze_tables(target.postgres, RAW_SCHEMAS)} raw tables for the query planner")
     project = settings.dbt_project_dir
@@ -111,7 +127,7 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
         "--quiet",
     ]
     with _environment({**target.dbt_env(), "SOCIALMART_RUN_DATE": run_date.isoformat()}):
-        result = dbtRunner().invoke(args)
+        result = invoke_dbt(args)
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}") from result.exception
     summary = _summarise(result, log)

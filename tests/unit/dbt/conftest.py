@@ -19,11 +19,11 @@ WAREHOUSE_NAME = "socialmart.duckdb"
 
 def run_dbt(args: list[str], warehouse: Path, work_dir: Path, monkeypatch: pytest.MonkeyPatch, run_date: str) -> Any:
     """Invokes dbt in-process with the project's profiles.yml pointed at `warehouse`."""
-    from dbt.cli.main import dbtRunner
+    from socialmart.dbt import invoke_dbt
 
     monkeypatch.setenv("SOCIALMART_DUCKDB_PATH", str(warehouse))
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return dbtRunner().invoke(
+    return invoke_dbt(
         [
             *args,
             "--project-dir",
