@@ -124,10 +124,7 @@ class GoogleAdsClient(GooglePostClient):
         url = f"{self.base_url}/customers/{customer_id}/googleAds:searchStream"
         endpoint = urlsplit(url).path
         response = self.post(url, {"query": query}, account=customer_id)
-        try:
-            batches = response.json()
-        except ValueError:
-            batches = None
+        batches = self.decode(response, account=customer_id, endpoint=endpoint, method="POST")
         if not isinstance(batches, list):
             raise SourceApiError(
                 self.source,
