@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -111,9 +112,10 @@ class Faults:
         out zero metrics, Pinterest and LinkedIn ads analytics leave out metrics without data, YouTube leaves out
         hidden counts, the Graph API an insight without actions, Shopify a guest order's customer. Applied where
         extra_field is.
-    changed_type: families or groups whose records serve every JSON number as an object (`12` ->
-        `{"value": 12}`, nested ones too), a changed type no connector can read as a number. Applied where
-        extra_field is.
+    changed_type: families or groups whose records serve every number as an object (`12` -> `{"value": 12}`,
+        `"12"` -> `{"value": "12"}` where the platform sends numbers as text, nested ones too; ids and dimensions
+        stay), a changed
+        type no connector can read as a number. Applied where extra_field is.
     timeout_first_n: {family or group: N} -> the first N requests (after the throttled and failed ones) are
         answered only after `timeout_seconds`, and then not at all: a client with a shorter timeout gives up.
     truncated_json: families or groups whose every response is whole by HTTP (its Content-Length) but carries only
@@ -238,7 +240,7 @@ class FaultState:
         if _applies(family, self.faults.numbers_as_text):
             record = _numbers_as(record, json.dumps)
         if _applies(family, self.faults.changed_type):
-            record = _numbers_as(record, lambda number: {"value": number})
+            record = _metrics_as_objects(record)
         if not _applies(family, self.faults.extra_field):
             return record
         return {**record, EXTRA_FIELD: "added by the platform"}
@@ -252,6 +254,24 @@ def _numbers_as(value: Any, served: Callable[[int | float], Any]) -> Any:
         return [_numbers_as(item, served) for item in value]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return served(value)
+    return value
+
+
+def _metrics_as_objects(value: Any, key: str = "") -> Any:
+    """`value` with every number and numeric text in it served as `{"value": ...}`, but for ids (`id`, `*_id`,
+    `*Id`, `id_str`, their lists) and dimensions (TikTok's `dimensions`, GA4's `dimensionValues`, LinkedIn's
+    `dateRange`)."""
+    if key in ("id", "dimensions", "dimensionValues", "dateRange") or key.endswith(
+        ("_id", "Id", "_ids", "Ids", "id_str")
+    ):
+        return value
+    if isinstance(value, dict):
+        return {name: _metrics_as_objects(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_metrics_as_objects(item, key) for item in value]
+    numeric_text = isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value)
+    if numeric_text or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return {"value": value}
     return value
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import requests
 
-from sources.common.arrow import MONEY, ColumnBuffer, field
+from sources.common.arrow import MONEY, ColumnBuffer, field, keeps_objects, to_float
 from sources.common.cursors import Chunk
 from sources.common.google import GooglePostClient, google_error
 from sources.common.http import ErrorInfo
@@ -110,6 +110,12 @@ def report_body(since: dt.date, until: dt.date, offset: int, limit: int) -> dict
     }
 
 
+@keeps_objects
+def _count(text: Any) -> int | None:
+    """A count metric (GA4 sends "12" or "12.0") as an int; None when empty."""
+    return None if text in (None, "") else int(float(text))
+
+
 def shape_rows(body: Mapping[str, Any], property_id: str) -> Iterator[dict[str, Any]]:
     """Rows of a runReport response keyed by raw column, by header name (unknown headers are ignored)."""
     dims = [h["name"] for h in body.get("dimensionHeaders") or []]
@@ -128,9 +134,9 @@ def shape_rows(body: Mapping[str, Any], property_id: str) -> Iterator[dict[str, 
             column = _COLUMNS.get(name)
             text = value.get("value")
             if column in ("sessions", "ecommerce_purchases"):
-                row[column] = None if text in (None, "") else int(float(text))
+                row[column] = _count(text)
             elif column == "key_events":
-                row[column] = None if text in (None, "") else float(text)
+                row[column] = to_float(text)
             elif column == "purchase_revenue":
                 row[column] = text
         yield row

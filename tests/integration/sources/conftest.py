@@ -28,6 +28,8 @@ AS_OF = dt.date(2025, 3, 1)
 NEXT_AS_OF = AS_OF + dt.timedelta(days=1)
 START_DATE = "2025-01-01"
 LOOKBACK_DAYS = 28
+# Raw JSON kept as the platform served it (no model reads it): its text follows what was served.
+SERVED_JSON = {"facebook_pages": {"posts": {"reactions_by_type"}}}
 # The salt the customer-data connectors (Shopify, Stripe) hash customer ids with in these tests.
 PII_SALT = "connector-tests-salt-0123456789"
 
@@ -299,6 +301,7 @@ def helpers() -> Any:
         START_DATE = START_DATE
         LOOKBACK_DAYS = LOOKBACK_DAYS
         PII_SALT = PII_SALT
+        SERVED_JSON = SERVED_JSON
         META_TOKEN = credentials.META_ACCESS_TOKEN
         source_kwargs = staticmethod(source_kwargs)
         catalog_source = staticmethod(catalog_source)

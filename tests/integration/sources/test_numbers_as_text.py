@@ -25,8 +25,6 @@ from sources.common.arrow import MONEY, table_from_columns
 from sources.common.errors import ColumnTypeError, find_source_error
 
 AS_OF = dt.date(2025, 1, 9)
-# Raw JSON kept as the platform served it (no model reads it): its text follows the served types.
-SERVED_JSON = {"facebook_pages": {"posts": {"reactions_by_type"}}}
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +38,9 @@ def test_numbers_served_as_text_load_the_same(
     name: str, servers: tuple[SandboxServer, SandboxServer], helpers: Any, tmp_path: Path
 ) -> None:
     clean, drifted = servers
-    expected = helpers.load_source(name, clean, tmp_path / "clean", SERVED_JSON.get(name))
+    expected = helpers.load_source(name, clean, tmp_path / "clean", helpers.SERVED_JSON.get(name))
     assert sum(len(rows) for rows in expected.values()) > 0
-    assert helpers.load_source(name, drifted, tmp_path / "drifted", SERVED_JSON.get(name)) == expected
+    assert helpers.load_source(name, drifted, tmp_path / "drifted", helpers.SERVED_JSON.get(name)) == expected
 
 
 def test_the_fault_serves_every_number_as_text() -> None:

@@ -21,7 +21,7 @@ from sandbox.server import SandboxServer
 from socialmart.catalog import SOURCES
 from sources.common.errors import SourceApiError
 
-AS_OF = dt.date(2025, 1, 9)
+AS_OF = dt.date(2025, 2, 12)  # every family has ad or post rows by then
 NAMES = [spec.name for spec in SOURCES]
 BURST = 2  # timed-out requests per source, fewer than the 5 attempts
 
