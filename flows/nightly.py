@@ -55,6 +55,7 @@ class RunSummary:
     rows_extracted: dict[str, dict[str, int]] = field(default_factory=dict)
     source_errors: dict[str, str] = field(default_factory=dict)
     rejected_files: list[str] = field(default_factory=list)
+    export_warnings: list[str] = field(default_factory=list)  # loaded export files with ignored columns
     dbt: dict[str, int] = field(default_factory=dict)
     gate_success: bool | None = None  # None: the gate did not run
     gate_summary: str = ""
@@ -88,6 +89,8 @@ class RunSummary:
             lines.append(f"| {source} | FAILED | {error.splitlines()[0]} |")
         if self.rejected_files:
             lines += ["", "Rejected export files:", *(f"- {rejected}" for rejected in self.rejected_files)]
+        if self.export_warnings:
+            lines += ["", "Export warnings:", *(f"- {warning}" for warning in self.export_warnings)]
         lines += ["", "## dbt", "", self._dbt_line(), "", "## Quality gate", "", *self._gate_lines()]
         lines += ["", "## Targets at risk", ""]
         if self.targets_at_risk:
@@ -231,10 +234,10 @@ def load_business_inputs(settings: Settings, target: BuildTarget, pipelines_dir:
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
 def load_exports(
     exports_dir: Path, target: BuildTarget, pipelines_dir: Path, pii_salt: str | None
-) -> tuple[dict[str, int], list[str], RawFilesLoaded]:
+) -> tuple[dict[str, int], list[str], RawFilesLoaded, list[str]]:
     """Load the export files of `exports_dir` into raw_exports, and its raw Parquet files (`raw/<source>/<table>/`)
-    into the connectors' own raw datasets; return the CSV rows per table, the rejected files, and the raw files'
-    rows per source and table with each source's load seconds.
+    into the connectors' own raw datasets; return the CSV rows per table, the rejected files, the raw files'
+    rows per source and table with each source's load seconds, and the warnings (loaded files' ignored columns).
 
     Export files are always real customer data: a Shopify orders export needs the configured `pii_salt` (None:
     that file is rejected with the fix), never the sandbox's."""
@@ -246,6 +249,8 @@ def load_exports(
     batch, raw_batch = read_exports(exports_dir, pii_salt=pii_salt), read_raw_files(exports_dir)
     for error in batch.errors + raw_batch.errors:
         print(f"exports: REJECTED {error}")
+    for warning in batch.warnings:
+        print(f"exports: WARNING {warning}")
     raw = load_raw_files(raw_batch, target.dlt_destination(), pipelines_dir)
     pipeline = dlt.pipeline(
         pipeline_name="socialmart_exports",
@@ -259,7 +264,7 @@ def load_exports(
         counts = pipeline.last_trace.last_normalize_info.row_counts
         rows = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
     print(f"exports: loaded {len(batch.loaded)} file(s), {sum(rows.values()):,} rows into raw_exports ({rows})")
-    return rows, [str(error) for error in batch.errors + raw_batch.errors], raw
+    return rows, [str(error) for error in batch.errors + raw_batch.errors], raw, batch.warnings
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
@@ -443,7 +448,9 @@ def nightly(
                 if sources is not None and "exports" in sources:
                     print(f"[load] exports from {exports_dir} ...")
                     loaded.append("exports")
-                    rows, rejected, raw = load_exports(Path(exports_dir), target, pipelines_dir, settings.pii_salt)
+                    rows, rejected, raw, summary.export_warnings = load_exports(
+                        Path(exports_dir), target, pipelines_dir, settings.pii_salt
+                    )
                     summary.rows_extracted["exports"], summary.rejected_files = rows, rejected
                     if raw[0] and not rows and not rejected:  # only raw files: raw_exports is not loaded, not judged
                         loaded.remove("exports")

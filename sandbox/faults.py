@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -106,6 +107,19 @@ class Faults:
     numbers_as_text: families or groups whose records serve every JSON number as a string (`12` -> `"12"`,
         `0.5` -> `"0.5"`, nested ones too), as when a platform changes a field's type; Google Ads already serves
         its int64 fields so, and Meta every metric. Applied where extra_field is.
+    missing_optional: families or groups whose records omit every field at its empty value (null, 0, "", [] or
+        {}, nested ones too; booleans stay), as real APIs do for optional fields: Google Ads' proto3 JSON leaves
+        out zero metrics, Pinterest and LinkedIn ads analytics leave out metrics without data, YouTube leaves out
+        hidden counts, the Graph API an insight without actions, Shopify a guest order's customer. Applied where
+        extra_field is.
+    changed_type: families or groups whose records serve every number as an object (`12` -> `{"value": 12}`,
+        `"12"` -> `{"value": "12"}` where the platform sends numbers as text, nested ones too; ids and dimensions
+        stay), a changed
+        type no connector can read as a number. Applied where extra_field is.
+    timeout_first_n: {family or group: N} -> the first N requests (after the throttled and failed ones) are
+        answered only after `timeout_seconds`, and then not at all: a client with a shorter timeout gives up.
+    truncated_json: families or groups whose every response is whole by HTTP (its Content-Length) but carries only
+        the first half of its JSON, as a proxy or a platform bug cutting a body short would.
     negative_spend_day: on this account-tz day the first served ad row of each Meta account has negative spend.
     duplicate_order_day: on this shop-local day the first non-test order of `duplicate_order_shop` is served
         twice: the copy has a new id (and new line item ids) and the same name.
@@ -119,14 +133,20 @@ class Faults:
     duplicate_page: tuple[str, ...] = ()
     extra_field: tuple[str, ...] = ()
     numbers_as_text: tuple[str, ...] = ()
+    missing_optional: tuple[str, ...] = ()
+    changed_type: tuple[str, ...] = ()
+    timeout_first_n: dict[str, int] = field(default_factory=dict)
+    timeout_seconds: float = 1.0
+    truncated_json: tuple[str, ...] = ()
     negative_spend_day: date | None = None
     duplicate_order_day: date | None = None
     duplicate_order_shop: str = "northwind-us"
 
     def __post_init__(self) -> None:
         """Validate the family keys."""
-        faulted = (*self.rate_limit_first_n, *self.server_errors_first_n, *self.duplicate_page, *self.extra_field)
-        for key in (*faulted, *self.numbers_as_text):
+        counted = (*self.rate_limit_first_n, *self.server_errors_first_n, *self.timeout_first_n)
+        drifts = (*self.extra_field, *self.numbers_as_text, *self.missing_optional, *self.changed_type)
+        for key in (*counted, *self.duplicate_page, *drifts, *self.truncated_json):
             if key not in PATH_FAMILIES and key not in GROUPS:
                 raise ValueError(f"unknown path family {key!r}; use one of {PATH_FAMILIES + GROUPS}")
 
@@ -137,7 +157,14 @@ class Faults:
         for key in ("negative_spend_day", "duplicate_order_day"):
             if raw.get(key):
                 raw[key] = date.fromisoformat(raw[key])
-        for key in ("duplicate_page", "extra_field", "numbers_as_text"):
+        for key in (
+            "duplicate_page",
+            "extra_field",
+            "numbers_as_text",
+            "missing_optional",
+            "changed_type",
+            "truncated_json",
+        ):
             raw[key] = tuple(raw.get(key, ()))
         return cls(**raw)
 
@@ -157,22 +184,42 @@ class FaultState:
         self.faults = faults or Faults()
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._transport = threading.local()
+        self.omitted = 0  # how many served records the missing_optional fault left fields out of
+        self.timed_out = 0  # how many requests the timeout_first_n fault left unanswered
 
     def decide(self, family: str) -> str | None:
-        """Count a request of `family`; return 'throttle', 'server_error' or None."""
+        """Count a request of `family`; return 'throttle', 'server_error' or None.
+
+        A timeout or a truncated body is not the API's answer but the transport's: it is kept for this thread's
+        request, and the HTTP handler takes it with `take_transport`."""
         f = self.faults
-        outcome = None
+        outcome = transport = None
         with self._lock:
             for key in (family, family.split("_")[0]):
                 rl, se = f.rate_limit_first_n.get(key, 0), f.server_errors_first_n.get(key, 0)
-                if rl == 0 and se == 0:
+                to = f.timeout_first_n.get(key, 0)
+                if rl == 0 and se == 0 and to == 0:
                     continue
                 n = self._counts[key] = self._counts.get(key, 0) + 1
                 if outcome is None and n <= rl:
                     outcome = "throttle"
                 elif outcome is None and n <= rl + se:
                     outcome = "server_error"
+                elif n <= rl + se + to:
+                    transport = "timeout"
+        if transport is None and _applies(family, f.truncated_json):
+            transport = "truncated"
+        self._transport.fault = transport
         return outcome
+
+    def take_transport(self) -> str | None:
+        """The transport fault ('timeout', 'truncated' or None) decided for this thread's request, cleared."""
+        fault = getattr(self._transport, "fault", None)
+        self._transport.fault = None
+        with self._lock:
+            self.timed_out += fault == "timeout"
+        return fault
 
     def paged(self, family: str, items: Sequence[T], page_size: int) -> list[T]:
         """The records a paged listing of `family` walks through: `items`, or with a duplicate_page fault the first
@@ -182,21 +229,61 @@ class FaultState:
         return [*items[:page_size], *items]
 
     def drifted(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
-        """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too, and with a
-        numbers_as_text fault its numbers as strings."""
+        """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too; with a
+        missing_optional fault without its empty fields, with numbers_as_text or changed_type its numbers as
+        strings or as objects."""
+        if _applies(family, self.faults.missing_optional):
+            kept = _without_empty(record)
+            with self._lock:
+                self.omitted += kept != record
+            record = kept
         if _applies(family, self.faults.numbers_as_text):
-            record = _numbers_as_text(record)
+            record = _numbers_as(record, json.dumps)
+        if _applies(family, self.faults.changed_type):
+            record = _metrics_as_objects(record)
         if not _applies(family, self.faults.extra_field):
             return record
         return {**record, EXTRA_FIELD: "added by the platform"}
 
 
-def _numbers_as_text(value: Any) -> Any:
-    """`value` with every int and float in it (not bools) turned into its JSON text."""
+def _numbers_as(value: Any, served: Callable[[int | float], Any]) -> Any:
+    """`value` with every int and float in it (not bools) served as `served(number)`."""
     if isinstance(value, dict):
-        return {key: _numbers_as_text(item) for key, item in value.items()}
+        return {key: _numbers_as(item, served) for key, item in value.items()}
     if isinstance(value, list):
-        return [_numbers_as_text(item) for item in value]
+        return [_numbers_as(item, served) for item in value]
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return json.dumps(value)
+        return served(value)
+    return value
+
+
+def _metrics_as_objects(value: Any, key: str = "") -> Any:
+    """`value` with every number and numeric text in it served as `{"value": ...}`, but for ids (`id`, `*_id`,
+    `*Id`, `id_str`, their lists) and dimensions (TikTok's `dimensions`, GA4's `dimensionValues`, LinkedIn's
+    `dateRange`)."""
+    if key in ("id", "dimensions", "dimensionValues", "dateRange") or key.endswith(
+        ("_id", "Id", "_ids", "Ids", "id_str")
+    ):
+        return value
+    if isinstance(value, dict):
+        return {name: _metrics_as_objects(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_metrics_as_objects(item, key) for item in value]
+    numeric_text = isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value)
+    if numeric_text or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return {"value": value}
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    """Whether an API would leave `value` out as empty: null, 0, "", [] or {} (not False)."""
+    return value is None or (not isinstance(value, bool) and value in (0, "")) or value == [] or value == {}
+
+
+def _without_empty(value: Any) -> Any:
+    """`value` without the dict fields that are empty, at every depth (list items stay where they are)."""
+    if isinstance(value, dict):
+        return {key: _without_empty(item) for key, item in value.items() if not _is_empty(item)}
+    if isinstance(value, list):
+        return [_without_empty(item) for item in value]
     return value

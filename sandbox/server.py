@@ -5,6 +5,7 @@ TikTok API for Business (/tiktok/open_api/v1.3) on 127.0.0.1."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -43,6 +44,7 @@ class SandboxServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.fault_state = FaultState(self.faults)
         self._graph: GraphApi | None = None
         self._shopify: ShopifyApi | None = None
         self._ga4: Ga4Api | None = None
@@ -72,7 +74,7 @@ class SandboxServer:
             return self
         self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), _make_handler(self))
         self._httpd.daemon_threads = True
-        state = FaultState(self.faults)
+        state = self.fault_state = FaultState(self.faults)
         self._graph = GraphApi(self.world, state, self.url)
         self._shopify = ShopifyApi(self.world, state, self.url)
         self._ga4 = Ga4Api(self.world, state)
@@ -166,6 +168,13 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             resp = server.dispatch(self.command, self.path, headers, body)
             payload = resp.encode()
+            fault = server.fault_state.take_transport()
+            if fault == "timeout":  # no answer in time: the client gives up; then the connection is closed
+                time.sleep(server.faults.timeout_seconds)
+                self.close_connection = True
+                return
+            if fault == "truncated":  # whole by its Content-Length, but its JSON cut in half
+                payload = payload[: len(payload) // 2]
             self.send_response(resp.status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))

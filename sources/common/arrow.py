@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -11,7 +12,17 @@ import pyarrow.compute as pc
 
 from sources.common.errors import ColumnTypeError
 
-__all__ = ["MONEY", "TIMESTAMP", "ColumnBuffer", "decimal_array", "field", "table_from_columns"]
+__all__ = [
+    "MONEY",
+    "TIMESTAMP",
+    "ColumnBuffer",
+    "decimal_array",
+    "field",
+    "first_object",
+    "keeps_objects",
+    "table_from_columns",
+    "to_float",
+]
 
 MONEY = pa.decimal128(18, 2)
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -39,7 +50,10 @@ def decimal_array(values: Sequence[Any], type_: pa.Decimal128Type = MONEY) -> pa
 
 
 def _number(column: str, value: Any, type_: pa.DataType) -> Any:
-    """A number a platform served as text ("12", "0.5") as the column's type; other text raises ColumnTypeError."""
+    """A number a platform served as text ("12", "0.5") as the column's type; other text, an object or a list
+    raises ColumnTypeError."""
+    if isinstance(value, dict | list):
+        raise ColumnTypeError(column, value, type_)
     if not isinstance(value, str):
         return value
     try:
@@ -59,14 +73,45 @@ def _array(column: str, values: Sequence[Any], type_: pa.DataType) -> pa.Array:
             return decimal_array(values, type_)
         return pa.array(values, type=type_)
     except decimal.InvalidOperation:
-        bad = next((v for v in values if isinstance(v, str) and v.strip() and not _is_decimal(v)), None)
+        bad = next((v for v in values if isinstance(v, dict | list) or (isinstance(v, str) and _is_text(v))), None)
         if bad is None:
             raise
         raise ColumnTypeError(column, bad, type_) from None
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         if not numeric:
-            raise
+            bad = first_object(values)
+            if bad is None:
+                raise
+            raise ColumnTypeError(column, bad, type_) from None
     return pa.array([_number(column, value, type_) for value in values], type=type_)
+
+
+def _is_text(value: str) -> bool:
+    """Whether `value` is text that is no decimal number."""
+    return bool(value.strip()) and not _is_decimal(value)
+
+
+def first_object(values: Iterable[Any]) -> Any:
+    """The first object or list among `values` (where numbers belong), or None."""
+    return next((value for value in values if isinstance(value, dict | list)), None)
+
+
+def keeps_objects(convert: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a connector's number conversion so that an object or a list the platform served where a number was
+    passes through unconverted: its raw column's Arrow conversion then raises ColumnTypeError naming the column,
+    instead of a bare TypeError from int() or float()."""
+
+    @functools.wraps(convert)
+    def converted(value: Any, *args: Any, **kwargs: Any) -> Any:
+        return value if isinstance(value, dict | list) else convert(value, *args, **kwargs)
+
+    return converted
+
+
+@keeps_objects
+def to_float(value: Any) -> float | None:
+    """A JSON number or numeric text as a float; None when absent or empty."""
+    return None if value in (None, "") else float(value)
 
 
 def _is_decimal(text: str) -> bool:

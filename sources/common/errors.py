@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dlt.common.schema.exceptions import DataValidationError
+from dlt.extract.exceptions import ResourceExtractionError
+from dlt.pipeline.exceptions import PipelineStepFailed
 from dlt.sources.helpers.rest_client.redaction import sanitize_url
 
 __all__ = [
@@ -110,14 +112,27 @@ class SourceContractError(RuntimeError):
 
 
 class ColumnTypeError(ValueError):
-    """An API value that does not fit its raw column's numeric type: the platform changed the field's type."""
+    """An API value that does not fit its raw column's numeric type: the platform changed the field's type.
 
-    def __init__(self, column: str, value: object, type_: object) -> None:
+    Raised where the column is known; `find_source_error` adds the source and the table (the dlt resource)."""
+
+    def __init__(
+        self, column: str, value: object, type_: object, source: str | None = None, table: str | None = None
+    ) -> None:
+        self.column, self.value, self.type_, self.source, self.table = column, value, type_, source, table
+        where = f"{source}: table {table}, " if source and table else ""
+        helpers = f"sources/{source}/helpers.py" if source else "the source's helpers.py"
         super().__init__(
-            f"column {column!r} ({type_}) got {value!r}, which is not a number: the platform changed this field's "
-            "type, so nothing of this run was loaded — check the platform's changelog, then convert the value in the "
-            "source's helpers.py"
+            f"{where}column {column!r} ({type_}) got {value!r}, which is not a number: the platform changed this "
+            f"field's type, so nothing of this run was loaded — check the platform's changelog, then convert the "
+            f"value in {helpers}"
         )
+
+    def located(self, source: str | None, table: str | None) -> ColumnTypeError:
+        """This error naming the source and table it happened in (itself when it already does or they are unknown)."""
+        if self.source or not (source and table):
+            return self
+        return ColumnTypeError(self.column, self.value, self.type_, source, table)
 
 
 class CustomerSaltError(RuntimeError):
@@ -129,12 +144,20 @@ def find_source_error(
 ) -> SourceApiError | SourceContractError | CustomerSaltError | ColumnTypeError | None:
     """Walk the `__cause__`/`__context__` chain of `exc` (e.g. dlt's PipelineStepFailed) to our error.
 
-    A DataValidationError (a broken schema contract) is returned as a SourceContractError.
+    A DataValidationError (a broken schema contract) is returned as a SourceContractError, a ColumnTypeError with
+    the source and table (dlt's resource) it was raised in.
     """
     seen: set[int] = set()
     current: BaseException | None = exc
+    source = table = None
     while current is not None and id(current) not in seen:
-        if isinstance(current, SourceApiError | CustomerSaltError | ColumnTypeError):
+        if isinstance(current, PipelineStepFailed):
+            source = current.pipeline.dataset_name.removeprefix("raw_")  # each source loads raw_<source>
+        if isinstance(current, ResourceExtractionError):
+            table = current.pipe_name
+        if isinstance(current, ColumnTypeError):
+            return current.located(source, table)
+        if isinstance(current, SourceApiError | CustomerSaltError):
             return current
         if isinstance(current, DataValidationError):
             return SourceContractError(current)

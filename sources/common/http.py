@@ -201,7 +201,7 @@ class ApiClient:
         response = self.get(url, params=params, account=account, endpoint=endpoint)
         return self.decode(response, account=account, endpoint=endpoint or urlsplit(url).path)
 
-    def decode(self, response: requests.Response, *, account: str | None, endpoint: str) -> Any:
+    def decode(self, response: requests.Response, *, account: str | None, endpoint: str, method: str = "GET") -> Any:
         """The JSON body of a successful response; a body that is not JSON (cut short, an HTML page) raises
         `SourceApiError` naming the endpoint, instead of a bare decoding error."""
         try:
@@ -214,6 +214,7 @@ class ApiClient:
                 status=response.status_code,
                 platform_message=mask_secrets(f"response is not JSON: {response.text[:200]!r}", self._secrets),
                 hint="the body was cut short or is not the API's: rerun; if it persists, check the base URL",
+                method=method,
             ) from None
 
     def _error(

@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 
+from sources.common.arrow import keeps_objects
 from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
 from sources.common.http import ApiClient, ErrorInfo
 
@@ -67,6 +68,7 @@ def envelope_error_info(response: requests.Response, explain: Explain) -> ErrorI
     return explain(body.get("code"), envelope_message(body))
 
 
+@keeps_objects
 def to_int(value: Any) -> int | None:
     """TikTok metrics come as strings ("1234"); empty or "-" means unknown."""
     if value is None or value in ("", "-"):

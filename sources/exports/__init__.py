@@ -25,7 +25,7 @@ from dlt.extract.resource import DltResource
 
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.privacy import guard_salt
-from sources.exports.detect import META_ADS_MANAGER, SHOPIFY_ORDERS, TIKTOK_ADS_MANAGER, detect_kind
+from sources.exports.detect import META_ADS_MANAGER, TIKTOK_ADS_MANAGER, detect_kind
 from sources.exports.errors import ExportFileError
 from sources.exports.meta_ads_manager import parse_meta_ads_manager
 from sources.exports.reader import read_export, read_header
@@ -50,6 +50,7 @@ class ExportBatch:
     tables: dict[str, list[pa.Table]] = field(default_factory=dict)
     loaded: dict[str, str] = field(default_factory=dict)  # file -> kind
     errors: list[ExportFileError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # loaded files with columns that were ignored
     pii_salt: str | None = field(default=None, repr=False)  # what the customers were hashed with
 
 
@@ -72,8 +73,17 @@ NO_SALT = (
 )
 
 
-def _parse_file(path: Path, root: Path, pii_salt: str | None) -> tuple[str, dict[str, pa.Table]]:
-    """(kind, tables) of one export file; raises ExportFileError."""
+def ignored_columns_warning(file: str, kind: str, columns: Sequence[str]) -> str:
+    """The warning for a loaded file whose header has columns its export format does not have."""
+    names = ", ".join(repr(column) for column in columns)
+    return (
+        f"{file}: column(s) {names} ignored: not part of the {kind} export, so not loaded (the other columns were) — "
+        f"remove it from the export, or add it to sources/exports/{kind}.py if it should be loaded"
+    )
+
+
+def _parse_file(path: Path, root: Path, pii_salt: str | None) -> tuple[str, dict[str, pa.Table], list[str]]:
+    """(kind, tables, the header's columns the parser did not know) of one export file; raises ExportFileError."""
     file = path.relative_to(root).as_posix()
     header = read_header(path, file)
     try:
@@ -82,13 +92,15 @@ def _parse_file(path: Path, root: Path, pii_salt: str | None) -> tuple[str, dict
         raise ExportFileError(file, 1, str(exc)) from None
     frame = read_export(path, file, header)
     if kind == META_ADS_MANAGER:
-        return kind, parse_meta_ads_manager(frame)
-    if kind == TIKTOK_ADS_MANAGER:
-        return kind, parse_tiktok_ads_manager(frame)
-    shop = _shop_of(path, root, file)
-    if pii_salt is None:
-        raise ExportFileError(file, None, NO_SALT)
-    return SHOPIFY_ORDERS, parse_shopify_orders(frame, shop, pii_salt)
+        tables = parse_meta_ads_manager(frame)
+    elif kind == TIKTOK_ADS_MANAGER:
+        tables = parse_tiktok_ads_manager(frame)
+    else:
+        shop = _shop_of(path, root, file)
+        if pii_salt is None:
+            raise ExportFileError(file, None, NO_SALT)
+        tables = parse_shopify_orders(frame, shop, pii_salt)
+    return kind, tables, frame.unknown()
 
 
 def read_exports(exports_dir: str | Path, pii_salt: str | None = None) -> ExportBatch:
@@ -101,11 +113,14 @@ def read_exports(exports_dir: str | Path, pii_salt: str | None = None) -> Export
     batch = ExportBatch(pii_salt=pii_salt)
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"):
         try:
-            kind, tables = _parse_file(path, root, pii_salt)
+            kind, tables, unknown = _parse_file(path, root, pii_salt)
         except ExportFileError as exc:
             batch.errors.append(exc)
             continue
-        batch.loaded[path.relative_to(root).as_posix()] = kind
+        file = path.relative_to(root).as_posix()
+        batch.loaded[file] = kind
+        if unknown:
+            batch.warnings.append(ignored_columns_warning(file, kind, unknown))
         for name, table in tables.items():
             batch.tables.setdefault(name, []).append(table)
     return batch
@@ -134,11 +149,13 @@ def exports_source(
         exports_dir: the folder the marketer drops the downloaded files into (sub-folders are read too).
         pii_salt: the secret salt customer emails are hashed with (`[socialmart] pii_salt`; never logged).
         batch: the folder already parsed with `read_exports` (so the caller can report its rejected files), with
-            its salt; parsed here when not given, and rejected files are then only printed.
+            its salt; parsed here when not given, and rejected files and warnings are then only printed.
     """
     ensure_dlt_columns()
     if batch is None:
         batch = read_exports(exports_dir, pii_salt)
         for error in batch.errors:
             print(f"exports: rejected {error}")
+        for warning in batch.warnings:
+            print(f"exports: WARNING {warning}")
     return [_resource(name, tables, batch.pii_salt) for name, tables in batch.tables.items() if tables]

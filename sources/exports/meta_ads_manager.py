@@ -62,6 +62,7 @@ def parse_meta_ads_manager(frame: ExportFrame) -> dict[str, pa.Table]:
     if problem:
         raise frame.header_error(f"{problem} in header {spend_column!r}")
     clicks_column = frame.first_of("Clicks (all)", "Link clicks")
+    frame.known("Reporting starts", "Reporting ends")  # the day is read from "Day" when there is one
     n = frame.num_rows
     columns = {
         "account_id": frame.text("Account ID", required=True),

@@ -28,10 +28,26 @@ _TIMESTAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}$"
 
 
 class ExportFrame:
-    """The rows of one export file as text columns, with checked conversions to typed Arrow arrays."""
+    """The rows of one export file as text columns, with checked conversions to typed Arrow arrays.
 
-    def __init__(self, file: str, header: list[str], table: pa.Table) -> None:
+    It notes every column a parser asks for (`read`, shared with the frames made from it), so that the columns of
+    the header no parser knows are found (`unknown`)."""
+
+    def __init__(self, file: str, header: list[str], table: pa.Table, read: set[str] | None = None) -> None:
         self.file, self.header, self.table = file, header, table
+        self.read = set() if read is None else read
+
+    def subset(self, table: pa.Table) -> ExportFrame:
+        """A frame of some of this file's rows (`table`), noting the columns it reads here too."""
+        return ExportFrame(self.file, self.header, table, self.read)
+
+    def known(self, *columns: str) -> None:
+        """Note columns of the export's format that the parser leaves out on purpose."""
+        self.read.update(columns)
+
+    def unknown(self) -> list[str]:
+        """The header's columns no parser asked for, in header order."""
+        return [column for column in self.header if column not in self.read]
 
     @property
     def num_rows(self) -> int:
@@ -51,7 +67,8 @@ class ExportFrame:
         return pa.array(np.arange(2, self.num_rows + 2, dtype=np.int64))
 
     def has(self, column: str) -> bool:
-        """Whether the header has the column."""
+        """Whether the header has the column (noted as read)."""
+        self.read.add(column)
         return column in self.table.column_names
 
     def require(self, *columns: str, hint: str = "") -> None:

@@ -62,6 +62,15 @@ LINES_SCHEMA = pa.schema(
         field("source_line", pa.int64()),
     ]
 )
+_ADDRESS = ("Name", "Street", "Address1", "Address2", "Company", "City", "Zip", "Province", "Province Name",
+            "Country", "Phone")  # fmt: skip
+# The columns of Shopify's "Export orders" file this parser leaves out on purpose.
+_NOT_LOADED = (
+    *(f"{kind} {part}" for kind in ("Billing", "Shipping") for part in _ADDRESS),
+    *("Fulfilled at", "Accepts Marketing", "Shipping Method", "Notes", "Note Attributes", "Vendor", "Phone"),
+    *("Outstanding Balance", "Risk Level", "Employee", "Location", "Device ID", "Receipt Number", "Payment ID"),
+    *("Lineitem compare at price", "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status"),
+)
 _ORDER_COLUMNS = ("Name", "Id", "Currency", "Subtotal", "Taxes", "Created at", "Lineitem quantity", "Lineitem price")
 
 
@@ -80,6 +89,7 @@ def parse_shopify_orders(frame: ExportFrame, shop: str, pii_salt: str) -> dict[s
 
     `customer_id` is the salted hash of the lower-cased, trimmed Email (null without one)."""
     frame.require(*_ORDER_COLUMNS, hint=": export all columns (Export orders -> CSV for Excel or plain CSV file)")
+    frame.known(*_NOT_LOADED)
     names = frame.text("Name", required=True)
     first, position = _positions(names)
     is_first = pa.array(first)
@@ -87,7 +97,7 @@ def parse_shopify_orders(frame: ExportFrame, shop: str, pii_salt: str) -> dict[s
     if len(pc.unique(names)) != len(orders_taken):
         row = _first_repeated_name(names, first)
         raise frame.error(row, f"the rows of order {names[row].as_py()!r} are not together: export the file again")
-    order_frame = ExportFrame(frame.file, frame.header, orders_taken)
+    order_frame = frame.subset(orders_taken)
     currency = pc.utf8_upper(order_frame.text("Currency", required=True))
     order_lines = pa.array(np.flatnonzero(first) + 2, pa.int64())
     for code in pc.unique(currency).to_pylist():

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
+from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, first_object
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows, parse_timestamp, unix
 from sources.common.graph import GraphClient, lifetime_insights, pivot_daily_series
@@ -63,6 +63,14 @@ def page_row(body: dict[str, Any], page_id: str, snapshot_date: dt.date) -> dict
     }
 
 
+def _reactions(by_type: dict[str, Any] | None) -> Any:
+    """The reactions of all types (None when unknown; an object served for a count passes to its column's check)."""
+    if by_type is None:
+        return None
+    changed = first_object(by_type.values())
+    return changed if changed is not None else sum(int(v or 0) for v in by_type.values())
+
+
 def post_row(raw: dict[str, Any], page_id: str) -> dict[str, Any]:
     """Shape one published post (with summary counts and lifetime insights) to the `posts` raw contract."""
     insights = lifetime_insights(raw.get("insights"))
@@ -81,7 +89,7 @@ def post_row(raw: dict[str, Any], page_id: str) -> dict[str, Any]:
         "impressions": insights.get("post_impressions"),
         "reach": insights.get("post_impressions_unique"),
         "clicks": insights.get("post_clicks"),
-        "reactions": sum(int(v or 0) for v in by_type.values()) if by_type is not None else None,
+        "reactions": _reactions(by_type),
         "reactions_by_type": json.dumps(by_type, separators=(",", ":"), sort_keys=True) if by_type else None,
     }
 

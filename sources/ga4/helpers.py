@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import requests
 
-from sources.common.arrow import MONEY, ColumnBuffer, field
+from sources.common.arrow import MONEY, ColumnBuffer, field, keeps_objects, to_float
 from sources.common.cursors import Chunk
-from sources.common.errors import SourceApiError
 from sources.common.google import GooglePostClient, google_error
 from sources.common.http import ErrorInfo
 from sources.ga4 import settings
@@ -96,20 +95,8 @@ class Ga4Client(GooglePostClient):
     def run_report(self, property_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST one runReport request and return the decoded response."""
         url = f"{self.base_url}/v1beta/properties/{property_id}:runReport"
-        endpoint = urlsplit(url).path
         response = self.post(url, body, account=property_id)
-        try:
-            return response.json()
-        except ValueError:
-            raise SourceApiError(
-                self.source,
-                account=property_id,
-                endpoint=endpoint,
-                status=response.status_code,
-                platform_message=f"response is not JSON: {response.text[:200]!r}",
-                hint="check that base_url points at https://analyticsdata.googleapis.com",
-                method="POST",
-            ) from None
+        return self.decode(response, account=property_id, endpoint=urlsplit(url).path, method="POST")
 
 
 def report_body(since: dt.date, until: dt.date, offset: int, limit: int) -> dict[str, Any]:
@@ -121,6 +108,12 @@ def report_body(since: dt.date, until: dt.date, offset: int, limit: int) -> dict
         "limit": limit,
         "offset": offset,
     }
+
+
+@keeps_objects
+def _count(text: Any) -> int | None:
+    """A count metric (GA4 sends "12" or "12.0") as an int; None when empty."""
+    return None if text in (None, "") else int(float(text))
 
 
 def shape_rows(body: Mapping[str, Any], property_id: str) -> Iterator[dict[str, Any]]:
@@ -141,9 +134,9 @@ def shape_rows(body: Mapping[str, Any], property_id: str) -> Iterator[dict[str, 
             column = _COLUMNS.get(name)
             text = value.get("value")
             if column in ("sessions", "ecommerce_purchases"):
-                row[column] = None if text in (None, "") else int(float(text))
+                row[column] = _count(text)
             elif column == "key_events":
-                row[column] = None if text in (None, "") else float(text)
+                row[column] = to_float(text)
             elif column == "purchase_revenue":
                 row[column] = text
         yield row

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import requests
 
-from sources.common.arrow import ColumnBuffer, field
+from sources.common.arrow import ColumnBuffer, field, keeps_objects, to_float
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
 from sources.common.errors import SourceApiError
@@ -124,10 +124,7 @@ class GoogleAdsClient(GooglePostClient):
         url = f"{self.base_url}/customers/{customer_id}/googleAds:searchStream"
         endpoint = urlsplit(url).path
         response = self.post(url, {"query": query}, account=customer_id)
-        try:
-            batches = response.json()
-        except ValueError:
-            batches = None
+        batches = self.decode(response, account=customer_id, endpoint=endpoint, method="POST")
         if not isinstance(batches, list):
             raise SourceApiError(
                 self.source,
@@ -146,14 +143,10 @@ def normalize_customer_id(customer_id: str | int) -> str:
     return str(customer_id).strip().replace("-", "")
 
 
+@keeps_objects
 def _int(value: Any) -> int | None:
     """An int64 (sent as a JSON string) or None."""
     return None if value in (None, "") else int(value)
-
-
-def _float(value: Any) -> float | None:
-    """A double or None."""
-    return None if value in (None, "") else float(value)
 
 
 def result_row(raw: Mapping[str, Any], customer_id: str) -> dict[str, Any]:
@@ -176,8 +169,8 @@ def result_row(raw: Mapping[str, Any], customer_id: str) -> dict[str, Any]:
         "cost_micros": _int(metrics.get("costMicros")) or 0,
         "impressions": _int(metrics.get("impressions")),
         "clicks": _int(metrics.get("clicks")),
-        "conversions": _float(metrics.get("conversions")),
-        "conversions_value": _float(metrics.get("conversionsValue")),
+        "conversions": to_float(metrics.get("conversions")),
+        "conversions_value": to_float(metrics.get("conversionsValue")),
     }
 
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
+from sources.common.errors import ColumnTypeError
 from sources.common.http import ApiClient
 from sources.common.linkedin import LinkedInHints, linkedin_error_info
 from sources.linkedin_pages import settings
@@ -87,6 +88,8 @@ def _ms(day: dt.date) -> int:
 def _from_ms(value: Any) -> dt.datetime | None:
     if value is None:
         return None
+    if isinstance(value, dict | list):  # a changed type: the post's time decides its window, so it cannot wait
+        raise ColumnTypeError("published_at", value, "epoch milliseconds")
     return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
 
 

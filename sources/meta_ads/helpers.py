@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sources.common.arrow import MONEY, ColumnBuffer, field
+from sources.common.arrow import MONEY, ColumnBuffer, field, first_object, keeps_objects, to_float
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
 from sources.common.graph import GraphClient
@@ -65,6 +65,7 @@ def normalize_account_id(account_id: str | int) -> str:
     return value.removeprefix("act_")
 
 
+@keeps_objects
 def to_int(value: Any) -> int | None:
     """Graph API counters come as strings ("1234"); empty means unknown."""
     if value is None or value == "":
@@ -75,6 +76,9 @@ def to_int(value: Any) -> int | None:
 def sum_actions(actions: Sequence[dict[str, Any]] | None, action_type: str | None = None) -> Decimal | None:
     """Sum the `value`s of an actions list, only of `action_type` when given; None when nothing matches."""
     total: Decimal | None = None
+    changed = first_object(action.get("value") for action in actions or ())
+    if changed is not None:  # a changed type: its column's conversion names it
+        return changed
     for action in actions or ():
         if action_type is not None and action.get("action_type") != action_type:
             continue
@@ -104,9 +108,9 @@ def insight_row(raw: dict[str, Any], account_id: str, timezone: str | None, acti
         "impressions": to_int(raw.get("impressions")),
         "clicks": to_int(raw.get("clicks")),
         "reach": to_int(raw.get("reach")),
-        "conversions": float(conversions or 0),
+        "conversions": to_float(conversions or 0),
         "conversion_value": conversion_value or Decimal(0),
-        "video_views": int(video_views or 0),
+        "video_views": to_int(video_views or 0),
         "actions": json.dumps(actions, separators=(",", ":")) if actions is not None else None,
         "action_values": json.dumps(action_values, separators=(",", ":")) if action_values is not None else None,
     }

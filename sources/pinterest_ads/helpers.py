@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import requests
 
-from sources.common.arrow import ColumnBuffer, field, table_from_columns
+from sources.common.arrow import ColumnBuffer, field, keeps_objects, table_from_columns
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
 from sources.common.errors import SourceApiError
@@ -78,6 +78,7 @@ def pinterest_ads_error_info(response: requests.Response) -> ErrorInfo:
     return ErrorInfo(message=message, code=code, hint="see the Pinterest API v5 error codes")
 
 
+@keeps_objects
 def to_int(value: Any) -> int | None:
     """A metric value (a JSON number; absent when Pinterest has no value) as an integer."""
     if value is None or value == "":

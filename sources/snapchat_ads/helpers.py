@@ -179,14 +179,15 @@ class AccessTokens:
 
     def _mint(self) -> None:
         response = self._http.send("POST", self._token_url, account=None, data=self._grant)
+        endpoint = urlsplit(self._token_url).path
+        body = self._http.decode(response, account=None, endpoint=endpoint, method="POST")
         try:
-            body = response.json()
             token, expires_in = str(body["access_token"]), float(body.get("expires_in") or 0)
         except (ValueError, KeyError, TypeError):
             raise SourceApiError(
                 settings.SOURCE_NAME,
                 account=None,
-                endpoint=urlsplit(self._token_url).path,
+                endpoint=endpoint,
                 status=response.status_code,
                 platform_message="the token response has no access_token",
                 hint="check that token_url points at the Snapchat OAuth token endpoint",
@@ -219,10 +220,7 @@ class SnapchatClient:
             if error.status != 401:
                 raise
             response = self._get(url, params, self.tokens.renew(token), account)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = self.http.decode(response, account=account, endpoint=urlsplit(url).path)
         if not isinstance(body, dict):
             raise SourceApiError(
                 settings.SOURCE_NAME,

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import requests
 
-from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
+from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, keeps_objects
 from sources.common.cursors import Chunk
 from sources.common.dates import unix
 from sources.common.http import ApiClient, ErrorInfo
@@ -142,6 +142,7 @@ class StripeClient:
             params = {**params, "starting_after": data[-1]["id"]}
 
 
+@keeps_objects
 def _at(value: Any) -> dt.datetime | None:
     """A UTC datetime from unix seconds."""
     return None if value is None else dt.datetime.fromtimestamp(int(value), dt.UTC)

@@ -10,9 +10,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
+from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, to_float
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
+from sources.common.errors import ColumnTypeError
 from sources.common.http import ErrorInfo
 from sources.common.parallel import stream_parallel
 from sources.common.tiktok import TikTokEnvelopeClient, to_int
@@ -73,6 +74,13 @@ class TikTokBusinessClient(TikTokEnvelopeClient):
         return super().get(path, params, account=account)
 
 
+def _from_seconds(value: Any) -> dt.datetime | None:
+    """A UTC datetime from unix seconds (None when absent)."""
+    if isinstance(value, dict | list):  # a changed type: the video's time decides its window, so it cannot wait
+        raise ColumnTypeError("published_at", value, "unix seconds")
+    return None if value is None else dt.datetime.fromtimestamp(int(value), dt.UTC)
+
+
 def video_row(raw: Mapping[str, Any], business_id: str) -> dict[str, Any]:
     """Shape one video of `/business/video/list/` to the `videos` raw contract."""
     created = raw.get("create_time")
@@ -80,10 +88,10 @@ def video_row(raw: Mapping[str, Any], business_id: str) -> dict[str, Any]:
     return {
         "business_id": business_id,
         "item_id": str(raw["item_id"]),
-        "published_at": None if created is None else dt.datetime.fromtimestamp(int(created), dt.UTC),
+        "published_at": _from_seconds(created),
         "caption": raw.get("caption"),
         "share_url": raw.get("share_url"),
-        "video_duration": None if duration is None else float(duration),
+        "video_duration": to_float(duration),
         "video_views": to_int(raw.get("video_views")),
         "reach": to_int(raw.get("reach")),
         "likes": to_int(raw.get("likes")),

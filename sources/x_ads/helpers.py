@@ -16,7 +16,7 @@ from requests_oauthlib import OAuth1
 from sources.common.arrow import ColumnBuffer, field, table_from_columns
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
-from sources.common.errors import SourceApiError
+from sources.common.errors import ColumnTypeError, SourceApiError
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
 from sources.x.helpers import rate_limit_reset_hook
@@ -230,11 +230,18 @@ def stats_params(ids: Sequence[str], start: dt.datetime, end: dt.datetime) -> di
     }
 
 
-def _value(series: Any, index: int) -> int | None:
-    """One day of a metric array; a null metric (no data in the range) is None."""
-    if not isinstance(series, list) or index >= len(series) or series[index] is None:
+def _value(metrics: dict[str, Any], metric: str, index: int) -> int | None:
+    """One day of a metric array; a null metric (no data in the range) is None. Anything but an array of numbers
+    is a changed type: ColumnTypeError names the metric."""
+    series = metrics.get(metric)
+    if series is None:
         return None
-    return int(series[index])
+    if not isinstance(series, list):
+        raise ColumnTypeError(metric, series, "an array of daily numbers")
+    value = series[index] if index < len(series) else None
+    if isinstance(value, dict | list):
+        raise ColumnTypeError(metric, value, "int64")
+    return None if value is None else int(value)
 
 
 def stat_rows(
@@ -245,8 +252,8 @@ def stat_rows(
         metrics = id_data.get("metrics") or {}
         purchases = metrics.get("conversion_purchases") or {}
         for i, day in enumerate(days):
-            values = {metric: _value(metrics.get(metric), i) for metric in settings.METRICS}
-            values |= {f"conversion_purchases_{k}": _value(purchases.get(k), i) for k in settings.PURCHASE_METRICS}
+            values = {metric: _value(metrics, metric, i) for metric in settings.METRICS}
+            values |= {f"conversion_purchases_{k}": _value(purchases, k, i) for k in settings.PURCHASE_METRICS}
             if not any(values.values()):
                 continue
             yield {

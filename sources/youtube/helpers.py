@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import requests
 
-from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
+from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, keeps_objects
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows, parse_timestamp
 from sources.common.errors import SourceApiError
@@ -121,6 +121,7 @@ class YouTubeClient:
         return self.api.get_json(url, params=params, account=account, endpoint="/reports")
 
 
+@keeps_objects
 def _int(value: Any) -> int | None:
     """Statistics come as strings of digits."""
     return None if value is None or value == "" else int(value)

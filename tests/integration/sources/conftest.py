@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import shutil
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,15 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from sandbox import credentials
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
+from socialmart.catalog import SOURCES
 from sources.common import SourceAuthError, SourceContractError, find_source_error
 
 AS_OF = dt.date(2025, 3, 1)
 NEXT_AS_OF = AS_OF + dt.timedelta(days=1)
 START_DATE = "2025-01-01"
 LOOKBACK_DAYS = 28
+# Raw JSON kept as the platform served it (no model reads it): its text follows what was served.
+SERVED_JSON = {"facebook_pages": {"posts": {"reactions_by_type"}}}
 # The salt the customer-data connectors (Shopify, Stripe) hash customer ids with in these tests.
 PII_SALT = "connector-tests-salt-0123456789"
 
@@ -125,6 +129,42 @@ def source_kwargs(name: str, server: SandboxServer, **overrides: Any) -> dict[st
     else:
         raise KeyError(name)
     return {**common, **kwargs, **overrides}
+
+
+def catalog_source(name: str, server: SandboxServer) -> Any:
+    """The catalog's source `name` pointed at `server`, with the arguments a nightly run gives it."""
+    factory = next(spec for spec in SOURCES if spec.name == name)._factory()
+    kwargs = dict(credentials.source_settings(server.url)[name])
+    run = {"start_date": START_DATE, "end_date": end_date_for(server), "pii_salt": PII_SALT}
+    kwargs |= {key: value for key, value in run.items() if key in inspect.signature(factory).parameters}
+    return factory(**kwargs)
+
+
+def load_source(
+    name: str, server: SandboxServer, folder: Path, skip: Mapping[str, set[str]] | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Load the catalog's source `name` from `server` into a new warehouse in `folder`: its raw tables as sorted
+    rows, without dlt's columns and the columns of `skip` ({table: columns})."""
+    db = folder / "warehouse.duckdb"
+    new_pipeline(db, f"raw_{name}", folder / "pipelines").run(catalog_source(name, server))
+    kept = {}
+    for table, (columns, rows) in raw_tables(db, f"raw_{name}").items():
+        keep = [n for n, column in enumerate(columns) if column not in (skip or {}).get(table, set())]
+        kept[table] = sorted((tuple(row[n] for n in keep) for row in rows), key=repr)
+    return kept
+
+
+def failed_load(name: str, server: SandboxServer, folder: Path) -> BaseException:
+    """Load the catalog's source `name` from `server` into a new warehouse in `folder`, expecting the run to fail
+    with nothing loaded; returns the connector's error (see find_source_error), or dlt's when there is none."""
+    db = folder / "warehouse.duckdb"
+    with pytest.raises(PipelineStepFailed) as raised:
+        new_pipeline(db, f"raw_{name}", folder / "pipelines").run(catalog_source(name, server))
+    loaded = [] if not db.exists() else [
+        table for table, (_, rows) in raw_tables(db, f"raw_{name}").items() if rows
+    ]  # fmt: skip
+    assert not loaded, f"the failed run loaded {loaded}"
+    return find_source_error(raised.value) or raised.value
 
 
 def new_pipeline(db: Path, dataset: str, pipelines_dir: Path) -> dlt.Pipeline:
@@ -261,8 +301,12 @@ def helpers() -> Any:
         START_DATE = START_DATE
         LOOKBACK_DAYS = LOOKBACK_DAYS
         PII_SALT = PII_SALT
+        SERVED_JSON = SERVED_JSON
         META_TOKEN = credentials.META_ACCESS_TOKEN
         source_kwargs = staticmethod(source_kwargs)
+        catalog_source = staticmethod(catalog_source)
+        load_source = staticmethod(load_source)
+        failed_load = staticmethod(failed_load)
         new_pipeline = staticmethod(new_pipeline)
         query = staticmethod(query)
         count_requests = staticmethod(count_requests)

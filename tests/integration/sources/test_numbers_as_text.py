@@ -9,7 +9,6 @@ changes is refused by the dlt schema contract: the `test_schema_contract_...` te
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -19,7 +18,6 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from sandbox.credentials import source_settings
 from sandbox.faults import GROUPS, Faults, FaultState
 from sandbox.server import SandboxServer
 from socialmart.catalog import SOURCES
@@ -27,8 +25,6 @@ from sources.common.arrow import MONEY, table_from_columns
 from sources.common.errors import ColumnTypeError, find_source_error
 
 AS_OF = dt.date(2025, 1, 9)
-# Raw JSON kept as the platform served it (no model reads it): its text follows the served types.
-SERVED_JSON = {"facebook_pages": {"posts": {"reactions_by_type"}}}
 
 
 @pytest.fixture(scope="module")
@@ -37,30 +33,14 @@ def servers() -> Iterator[tuple[SandboxServer, SandboxServer]]:
         yield clean, drifted
 
 
-def _load(name: str, server: SandboxServer, folder: Path, helpers: Any) -> dict[str, list[tuple[Any, ...]]]:
-    factory = next(spec for spec in SOURCES if spec.name == name)._factory()
-    kwargs = dict(source_settings(server.url)[name])
-    run = {"start_date": helpers.START_DATE, "end_date": helpers.end_date_for(server), "pii_salt": helpers.PII_SALT}
-    kwargs |= {key: value for key, value in run.items() if key in inspect.signature(factory).parameters}
-    pipeline = helpers.new_pipeline(folder / "warehouse.duckdb", f"raw_{name}", folder / "pipelines")
-    pipeline.run(factory(**kwargs))
-    tables = helpers.raw_tables(folder / "warehouse.duckdb", f"raw_{name}")
-    kept = {}
-    for table, (columns, rows) in tables.items():
-        skip = SERVED_JSON.get(name, {}).get(table, set())
-        keep = [n for n, column in enumerate(columns) if column not in skip]
-        kept[table] = sorted((tuple(row[n] for n in keep) for row in rows), key=repr)
-    return kept
-
-
 @pytest.mark.parametrize("name", [spec.name for spec in SOURCES])
 def test_numbers_served_as_text_load_the_same(
     name: str, servers: tuple[SandboxServer, SandboxServer], helpers: Any, tmp_path: Path
 ) -> None:
     clean, drifted = servers
-    expected = _load(name, clean, tmp_path / "clean", helpers)
+    expected = helpers.load_source(name, clean, tmp_path / "clean", helpers.SERVED_JSON.get(name))
     assert sum(len(rows) for rows in expected.values()) > 0
-    assert _load(name, drifted, tmp_path / "drifted", helpers) == expected
+    assert helpers.load_source(name, drifted, tmp_path / "drifted", helpers.SERVED_JSON.get(name)) == expected
 
 
 def test_the_fault_serves_every_number_as_text() -> None:
