@@ -26,7 +26,8 @@ from sources.common.errors import ColumnTypeError, SourceApiError
 AS_OF = dt.date(2025, 2, 12)  # every family has ad or post rows by then
 NAMES = [spec.name for spec in SOURCES]
 EMPTY = (0, "", "[]", "{}", Decimal(0))
-# Families whose sandbox records hold no empty field by AS_OF, so the fault leaves nothing out: proven unchanged.
+# Families whose sandbox records hold no empty field by AS_OF: the fault would leave nothing out, so they are not
+# tested here (docs/reliability.md lists them as a gap until the sandbox drops their documented optional fields).
 NOTHING_EMPTY = {"instagram", "ga4", "tiktok_ads", "tiktok_organic", "pinterest_ads"}
 
 
@@ -49,7 +50,7 @@ def _left_out_as_null(tables: dict[str, list[tuple[Any, ...]]]) -> dict[str, lis
     return {table: sorted((tuple(map(null, row)) for row in rows), key=repr) for table, rows in tables.items()}
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [name for name in NAMES if name not in NOTHING_EMPTY])
 def test_missing_optional_fields_load_as_a_clean_run_with_null(
     name: str, servers: dict[str, SandboxServer], helpers: Any, tmp_path: Path
 ) -> None:
@@ -57,9 +58,6 @@ def test_missing_optional_fields_load_as_a_clean_run_with_null(
     expected = helpers.load_source(name, servers["clean"], tmp_path / "clean", skip)
     before = servers["missing"].fault_state.omitted
     loaded = helpers.load_source(name, servers["missing"], tmp_path / "missing", skip)
-    if name in NOTHING_EMPTY:
-        assert servers["missing"].fault_state.omitted == before and loaded == expected
-        return
     assert servers["missing"].fault_state.omitted > before, "the sandbox left no field out"
     assert {table: len(rows) for table, rows in loaded.items()} == {t: len(rows) for t, rows in expected.items()}
     assert all(expected.values()), "every raw table has rows"
