@@ -97,3 +97,30 @@ def test_bad_files_are_rejected_with_their_name_and_column_and_the_others_load(e
     assert "cast it to int64" in messages[1]
     assert "raw/tiktok_ads/ad_stats/x.parquet: unknown raw table tiktok_ads.ad_stats" in messages[2]
     assert rows["tiktok_ads"]["ad_insights"] == batch.rows["tiktok_ads"]["ad_insights"] > 0
+
+
+def _schemas(work: Path) -> set[str]:
+    with duckdb.connect(str(work / "w.duckdb"), read_only=True) as con:
+        return {name for (name,) in con.execute("select schema_name from information_schema.schemata").fetchall()}
+
+
+def test_a_first_load_appends_and_a_later_one_merges(exports: Path, tmp_path: Path) -> None:
+    """A first load into empty tables appends (dlt creates no staging dataset to merge through); the next load of
+    the same tables merges on the key."""
+    meta = read_raw_files(exports)
+    meta.files = {"meta_ads": meta.files["meta_ads"]}
+    _load(exports, tmp_path, meta)
+    assert "raw_meta_ads" in _schemas(tmp_path) and "raw_meta_ads_staging" not in _schemas(tmp_path)
+    _load(exports, tmp_path, meta)
+    assert "raw_meta_ads_staging" in _schemas(tmp_path)
+    assert _count(tmp_path, "raw_meta_ads.ad_insights") == meta.rows["meta_ads"]["ad_insights"]
+
+
+def test_a_first_load_whose_files_repeat_a_key_merges_them_once(exports: Path, tmp_path: Path) -> None:
+    """Two files holding the same rows in the first drop: not appended twice, merged on the key."""
+    batch = read_raw_files(exports)
+    insights = batch.files["meta_ads"]["ad_insights"]
+    batch.files = {"meta_ads": {"ad_insights": [*insights, insights[0]]}}
+    _load(exports, tmp_path, batch)
+    assert "raw_meta_ads_staging" in _schemas(tmp_path)
+    assert _count(tmp_path, "raw_meta_ads.ad_insights") == batch.rows["meta_ads"]["ad_insights"]
