@@ -24,7 +24,7 @@ from socialmart.catalog import SOURCES
 from sources.common.arrow import MONEY, table_from_columns
 from sources.common.errors import ColumnTypeError, find_source_error
 
-AS_OF = dt.date(2025, 1, 9)
+AS_OF = dt.date(2025, 2, 12)  # every family has ad or post rows by then, so every raw table is compared
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_numbers_served_as_text_load_the_same(
 ) -> None:
     clean, drifted = servers
     expected = helpers.load_source(name, clean, tmp_path / "clean", helpers.SERVED_JSON.get(name))
-    assert sum(len(rows) for rows in expected.values()) > 0
+    assert all(expected.values()), {table: len(rows) for table, rows in expected.items()}
     assert helpers.load_source(name, drifted, tmp_path / "drifted", helpers.SERVED_JSON.get(name)) == expected
 
 
