@@ -8,7 +8,7 @@ connector had loaded it, and a file dropped twice replaces its rows instead of a
 is rejected as a whole with an ExportFileError naming it, the column and the fix; the other files still load.
 
 A first load appends instead of merging (the table is new or empty and the files hold each key once, checked by
-DuckDB over the files): the same rows, without merge's staging copy and delete, so about 1.5x the rows per second.
+DuckDB over the files): the same rows, without merge's staging copy and delete, so about 1.4x the rows per second.
 """
 
 from __future__ import annotations
