@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import agency
+from bench import agency, profile
 from bench.results import write_results
 from bench.run_once import PREFIX
 
@@ -44,11 +44,14 @@ def _machine() -> str:
     )
 
 
-def measured_run(args: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
-    """Run bench/run_once.py in a subprocess; return its result with the wall time and its own peak RSS."""
+def measured_run(args: dict[str, Any], env: dict[str, str], py_spy: Path | None = None) -> dict[str, Any]:
+    """Run bench/run_once.py in a subprocess; return its result with the wall time and its own peak RSS.
+
+    With `py_spy` (a raw output file) py-spy samples the run: the peak RSS is then py-spy's, not the run's."""
     started = time.perf_counter()
+    command = [sys.executable, "-m", "bench.run_once", json.dumps(args)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.run_once", json.dumps(args)],
+        [*profile.py_spy_command(py_spy), *command] if py_spy else command,
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
@@ -84,12 +87,25 @@ def measured_run(args: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def brand(work: Path) -> dict[str, Any]:
-    """The sandbox brand: full run, then the next day."""
+def _raw_profile(profiles: Path | None, name: str) -> Path | None:
+    return profiles / f"{name}.raw" if profiles else None
+
+
+def _keep_run_results(profiles: Path | None, name: str) -> None:
+    """Keep the run's dbt run_results.json next to its py-spy samples (the next run overwrites dbt's own)."""
+    run_results = ROOT / "dbt_project" / "target" / "run_results.json"
+    if profiles and run_results.exists():
+        shutil.copyfile(run_results, profiles / f"{name}.run_results.json")
+
+
+def brand(work: Path, profiles: Path | None = None) -> dict[str, Any]:
+    """The sandbox brand: full run, then the next day (sampled by py-spy into `profiles` when given)."""
     env = {"SOCIALMART__WAREHOUSE_DIR": str(work / "warehouse"), "SOCIALMART__REPORTS_DIR": str(work / "reports")}
     runs = {}
     for name, run_date in (("full", RUN_DATE), ("incremental", RUN_DATE + timedelta(days=1))):
-        runs[name] = measured_run({"run_date": run_date.isoformat(), "sandbox": True}, env)
+        args = {"run_date": run_date.isoformat(), "sandbox": True}
+        runs[name] = measured_run(args, env, _raw_profile(profiles, f"brand-{name}"))
+        _keep_run_results(profiles, f"brand-{name}")
         print(f"brand {name}: {runs[name]['wall_seconds']} s, error: {runs[name].get('error')}", flush=True)
     return {"name": "brand", "label": "brand", **runs}
 
@@ -109,8 +125,9 @@ def baseline_seconds(warehouse_file: Path) -> float:
     return round(seconds, 2)
 
 
-def agency_profile(work: Path, scale: float) -> dict[str, Any]:
-    """Generate the agency files (full history, then the next day with its look-back), run both, time the baseline."""
+def agency_profile(work: Path, scale: float, profiles: Path | None = None) -> dict[str, Any]:
+    """Generate the agency files (full history, then the next day with its look-back), run both, time the baseline
+    (runs sampled by py-spy into `profiles` when given)."""
     full_dir, next_dir = work / "agency-full", work / "agency-next"
     next_date = RUN_DATE + timedelta(days=1)
     started = time.perf_counter()
@@ -127,7 +144,8 @@ def agency_profile(work: Path, scale: float) -> dict[str, Any]:
     runs = {}
     for name, folder, run_date in (("full", full_dir, RUN_DATE), ("incremental", next_dir, next_date)):
         args = {**common, "run_date": run_date.isoformat(), "exports_dir": str(folder / "exports")}
-        runs[name] = measured_run(args, env)
+        runs[name] = measured_run(args, env, _raw_profile(profiles, f"agency-{name}"))
+        _keep_run_results(profiles, f"agency-{name}")
         print(f"agency {name}: {runs[name]['wall_seconds']} s, error: {runs[name].get('error')}", flush=True)
         if name == "full":
             baseline = baseline_seconds(warehouse_file) if warehouse_file.exists() else None
@@ -141,21 +159,46 @@ def agency_profile(work: Path, scale: float) -> dict[str, Any]:
     }
 
 
+def _write_profiles(results: dict[str, Any], profiles: Path) -> Path:
+    """bench/profile.md: each run's stage seconds and py-spy summary (results.json keeps the unprofiled figures)."""
+    parts = [f"# Where the time goes (py-spy)\n\nMachine: {results['machine']}.\n"]
+    for measured in results["profiles"]:
+        for name in ("full", "incremental"):
+            run = measured[name]
+            stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in run.get("stage_seconds", {}).items())
+            label = f"{measured['label']} {name}: {run['wall_seconds']} s"
+            raw = profiles / f"{measured['name']}-{name}.raw"
+            parts.append(profile.summarise(raw, label).replace("\n\n", f"\n\nStages: {stages}.\n\n", 1))
+            parts.append(profile.slowest_dbt_nodes(profiles / f"{measured['name']}-{name}.run_results.json"))
+    out = OUT / "profile.md"
+    out.write_text("\n".join(parts))
+    return out
+
+
 def main() -> None:
-    """Run the chosen profiles and write the results."""
+    """Run the chosen profiles and write the results (or, with --py-spy, the profiles)."""
     parser = argparse.ArgumentParser(description="Measure socialmart (issue 8).")
     parser.add_argument("--profile", choices=("brand", "agency", "both"), default="both")
     parser.add_argument("--scale", type=float, default=1.0, help="agency profile scale (default 1: the full size)")
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: a new temporary one)")
+    parser.add_argument(
+        "--py-spy",
+        action="store_true",
+        help="sample every run with py-spy and write bench/profile.md instead of the results (py-spy slows the "
+        "runs a little and its own memory replaces the peak RSS)",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="socialmart-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    profiles = work / "py-spy" if args.py_spy else None
+    if profiles:
+        profiles.mkdir(exist_ok=True)
     results: dict[str, Any] = {"machine": _machine(), "run_date": RUN_DATE.isoformat(), "profiles": []}
     if args.profile in ("brand", "both"):
-        results["profiles"].append(brand(work / "brand"))
+        results["profiles"].append(brand(work / "brand", profiles))
     if args.profile in ("agency", "both"):
-        results["profiles"].append(agency_profile(work / "agency", args.scale))
-    print(write_results(results, OUT))
+        results["profiles"].append(agency_profile(work / "agency", args.scale, profiles))
+    print(_write_profiles(results, profiles) if profiles else write_results(results, OUT))
 
 
 if __name__ == "__main__":
