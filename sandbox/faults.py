@@ -110,8 +110,9 @@ class Faults:
     missing_optional: families or groups whose records omit every field at its empty value (null, 0, "", [] or
         {}, nested ones too; booleans stay), as real APIs do for optional fields: Google Ads' proto3 JSON leaves
         out zero metrics, Pinterest and LinkedIn ads analytics leave out metrics without data, YouTube leaves out
-        hidden counts, the Graph API an insight without actions, Shopify a guest order's customer. Applied where
-        extra_field is.
+        hidden counts, the Graph API an insight without actions, Shopify a guest order's customer. They omit too,
+        whatever their value, the fields `OPTIONAL_FIELDS` lists as documented optional for their family. Applied
+        where extra_field is (GA4: on the response's metadata as well).
     changed_type: families or groups whose records serve every number as an object (`12` -> `{"value": 12}`,
         `"12"` -> `{"value": "12"}` where the platform sends numbers as text, nested ones too; ids and dimensions
         stay), a changed
@@ -170,6 +171,21 @@ class Faults:
 
 
 EXTRA_FIELD = "sandbox_added_field"
+
+# Fields each platform documents as optional, that the connector reads: the missing_optional fault leaves them out
+# of every served record of the family whatever their value (dotted paths into the record).
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    # IG Media: a post without a caption has none; `permalink` is not served for some media (album children).
+    "ig_media": ("caption", "permalink"),
+    # runReport's ResponseMetaData: `currency_code` and `time_zone` are proto3 `optional` fields.
+    "ga4_report": ("metadata.currencyCode", "metadata.timeZone"),
+    # Integrated report: `reach` is reported for reservation buys only, video metrics for video ads only.
+    "tiktok_report": ("metrics.reach", "metrics.video_play_actions"),
+    # Business account videos: a video may have no caption, and `share_url` is left out of private videos.
+    "ttorganic_videos": ("caption", "share_url"),
+    # ads/analytics: a column without data for the ad and day is left out of the row.
+    "pinads_analytics": ("TOTAL_CHECKOUT", "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "TOTAL_VIDEO_3SEC_VIEWS"),
+}
 
 
 def _applies(family: str, keys: Sequence[str]) -> bool:
@@ -230,10 +246,10 @@ class FaultState:
 
     def drifted(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
         """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too; with a
-        missing_optional fault without its empty fields, with numbers_as_text or changed_type its numbers as
-        strings or as objects."""
+        missing_optional fault without its empty fields and its OPTIONAL_FIELDS, with numbers_as_text or
+        changed_type its numbers as strings or as objects."""
         if _applies(family, self.faults.missing_optional):
-            kept = _without_empty(record)
+            kept = _without_empty(_without_optional(family, record))
             with self._lock:
                 self.omitted += kept != record
             record = kept
@@ -244,6 +260,34 @@ class FaultState:
         if not _applies(family, self.faults.extra_field):
             return record
         return {**record, EXTRA_FIELD: "added by the platform"}
+
+    def without_optional(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
+        """`record` (a part of a response other than its records, such as GA4's metadata) without the
+        `OPTIONAL_FIELDS` of `family` when a missing_optional fault applies to it."""
+        if not _applies(family, self.faults.missing_optional):
+            return record
+        kept = _without_optional(family, record)
+        with self._lock:
+            self.omitted += kept != record
+        return kept
+
+
+def _without_optional(family: str, record: dict[str, Any]) -> dict[str, Any]:
+    """`record` without the `OPTIONAL_FIELDS` of `family` (a path that is not in the record is skipped)."""
+    for path in OPTIONAL_FIELDS.get(family, ()):
+        record = _without_path(record, path.split("."))
+    return record
+
+
+def _without_path(record: dict[str, Any], path: list[str]) -> dict[str, Any]:
+    """A copy of `record` without the field at `path` (keys into nested objects)."""
+    head, rest = path[0], path[1:]
+    if head not in record:
+        return record
+    if not rest:
+        return {key: value for key, value in record.items() if key != head}
+    inner = record[head]
+    return record if not isinstance(inner, dict) else {**record, head: _without_path(inner, rest)}
 
 
 def _numbers_as(value: Any, served: Callable[[int | float], Any]) -> Any:

@@ -158,6 +158,20 @@ def test_paged_repeats_the_first_page_and_drifted_adds_the_field() -> None:
     assert (parsed.duplicate_page, parsed.extra_field) == (("pin",), ("ga4_report",))
 
 
+def test_missing_optional_leaves_out_the_documented_optional_fields_whatever_their_value() -> None:
+    state = FaultState(Faults(missing_optional=("tiktok", "ga4", "ig")))
+    row = {"dimensions": {"ad_id": "7"}, "metrics": {"spend": "1.50", "reach": "12", "video_play_actions": "3"}}
+    assert state.drifted("tiktok_report", row) == {"dimensions": {"ad_id": "7"}, "metrics": {"spend": "1.50"}}
+    assert row["metrics"]["reach"] == "12"  # the served copy is new
+    media = {"id": "1", "caption": "New in", "permalink": "https://www.instagram.com/p/1/", "like_count": 0}
+    assert state.drifted("ig_media", media) == {"id": "1"}  # and like_count at its empty value
+    body = {"rowCount": 1, "metadata": {"currencyCode": "USD", "timeZone": "America/New_York"}}
+    assert state.without_optional("ga4_report", body) == {"rowCount": 1, "metadata": {}}
+    assert state.omitted == 3
+    assert FaultState(Faults()).without_optional("ga4_report", body) is body  # without the fault, as served
+    assert state.drifted("tiktok_advertiser", {"name": "x"}) == {"name": "x"}  # nothing listed for the family
+
+
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[SandboxServer, SandboxServer]]:
     """A clean sandbox and one whose listings repeat their first page and whose records carry EXTRA_FIELD."""
