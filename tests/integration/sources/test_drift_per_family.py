@@ -1,4 +1,5 @@
-"""Schema drift (issue 9), for every connector family: a missing optional field and a changed type.
+"""Schema drift (issue 9), for every connector family: a missing optional field, a changed type and a changed date
+format.
 
 A platform leaves out the fields it has no value for (the sandbox's `missing_optional` fault drops every null, 0,
 "", [] and {} field of each record, as Google Ads' proto3 JSON, Pinterest's and LinkedIn's ads analytics and
@@ -7,7 +8,9 @@ Instagram's caption, GA4's currency, TikTok's reach, ...): the load equals a cle
 value, which loads as null where the clean run has its 0, empty or documented optional value. A platform serving an
 object where a number was (`{"value": 12}` for `12` or `"12"`, the `changed_type` fault) fails the source with a
 ColumnTypeError naming the source, table and column (Snapchat: a SourceApiError naming the endpoint and field), and
-loads nothing.
+loads nothing. A platform serving its dates in another format (`01/05/2025` for `2025-01-05`, epoch seconds for an
+ISO-8601 instant and the reverse, the `date_format` fault) fails the source with a DateFormatError naming the
+source, table and field, and loads nothing: a changed date format is never read as a guess.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pytest
 from sandbox.faults import GROUPS, Faults
 from sandbox.server import SandboxServer
 from socialmart.catalog import SOURCES
-from sources.common.errors import ColumnTypeError, SourceApiError
+from sources.common.errors import ColumnTypeError, DateFormatError, SourceApiError
 
 AS_OF = dt.date(2025, 2, 12)  # every family has ad or post rows by then
 NAMES = [spec.name for spec in SOURCES]
@@ -46,8 +49,9 @@ def servers() -> Iterator[dict[str, SandboxServer]]:
         SandboxServer(AS_OF) as clean,
         SandboxServer(AS_OF, Faults(missing_optional=GROUPS)) as missing,
         SandboxServer(AS_OF, Faults(changed_type=GROUPS)) as changed,
+        SandboxServer(AS_OF, Faults(date_format=GROUPS)) as dates,
     ):
-        yield {"clean": clean, "missing": missing, "changed": changed}
+        yield {"clean": clean, "missing": missing, "changed": changed, "dates": dates}
 
 
 def _tables(name: str, server: SandboxServer, folder: Path, helpers: Any) -> dict[str, dict[str, list[Any]]]:
@@ -108,3 +112,20 @@ def test_a_number_served_as_an_object_fails_naming_source_table_and_column(
     assert message.startswith(f"{name}: table {error.table}, column {error.column!r} "), message
     assert "got {'value': " in message and "nothing of this run was loaded" in message, message
     assert f"convert the value in sources/{name}/helpers.py" in message
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_changed_date_format_fails_naming_source_table_and_field(
+    name: str, servers: dict[str, SandboxServer], helpers: Any, tmp_path: Path
+) -> None:
+    before = servers["dates"].fault_state.redated
+    error = helpers.failed_load(name, servers["dates"], tmp_path)  # asserts nothing was loaded
+    assert servers["dates"].fault_state.redated > before, "the sandbox changed no date"
+    assert isinstance(error, DateFormatError), repr(error)
+    message = str(error)
+    assert message.startswith(f"{name}: table {error.table}, field {error.field!r} got {error.value!r}, "), message
+    assert error.table in helpers.catalog_source(name, servers["clean"]).resources, error.table
+    assert "which is not a date in the format the connector reads" in message, message
+    assert (
+        "nothing of this run was loaded" in message and f"read the new format in sources/{name}/helpers.py" in message
+    )
