@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -110,12 +110,19 @@ class Faults:
     missing_optional: families or groups whose records omit every field at its empty value (null, 0, "", [] or
         {}, nested ones too; booleans stay), as real APIs do for optional fields: Google Ads' proto3 JSON leaves
         out zero metrics, Pinterest and LinkedIn ads analytics leave out metrics without data, YouTube leaves out
-        hidden counts, the Graph API an insight without actions, Shopify a guest order's customer. Applied where
-        extra_field is.
+        hidden counts, the Graph API an insight without actions, Shopify a guest order's customer. They omit too,
+        whatever their value, the fields `OPTIONAL_FIELDS` lists as documented optional for their family. Applied
+        where extra_field is (GA4: on the response's metadata as well).
     changed_type: families or groups whose records serve every number as an object (`12` -> `{"value": 12}`,
         `"12"` -> `{"value": "12"}` where the platform sends numbers as text, nested ones too; ids and dimensions
         stay), a changed
         type no connector can read as a number. Applied where extra_field is.
+    date_format: families or groups whose records serve every date and time in another format, as when a platform
+        changes a field's format: a day `2025-01-05` as `01/05/2025`, an ISO-8601 instant as epoch seconds, TikTok's
+        `2025-01-05 00:00:00` as `01/05/2025 00:00:00`, GA4's `20250105` as `2025-01-05`, LinkedIn's
+        `{"year": 2025, "month": 1, "day": 5}` as `2025-01-05`, and an epoch time (in seconds or milliseconds,
+        under a key such as `created`, `create_time`, `createdAt` or a `timeRange`'s `start`) as an ISO-8601
+        instant. Applied where extra_field is.
     timeout_first_n: {family or group: N} -> the first N requests (after the throttled and failed ones) are
         answered only after `timeout_seconds`, and then not at all: a client with a shorter timeout gives up.
     truncated_json: families or groups whose every response is whole by HTTP (its Content-Length) but carries only
@@ -135,6 +142,7 @@ class Faults:
     numbers_as_text: tuple[str, ...] = ()
     missing_optional: tuple[str, ...] = ()
     changed_type: tuple[str, ...] = ()
+    date_format: tuple[str, ...] = ()
     timeout_first_n: dict[str, int] = field(default_factory=dict)
     timeout_seconds: float = 1.0
     truncated_json: tuple[str, ...] = ()
@@ -145,7 +153,13 @@ class Faults:
     def __post_init__(self) -> None:
         """Validate the family keys."""
         counted = (*self.rate_limit_first_n, *self.server_errors_first_n, *self.timeout_first_n)
-        drifts = (*self.extra_field, *self.numbers_as_text, *self.missing_optional, *self.changed_type)
+        drifts = (
+            *self.extra_field,
+            *self.numbers_as_text,
+            *self.missing_optional,
+            *self.changed_type,
+            *self.date_format,
+        )
         for key in (*counted, *self.duplicate_page, *drifts, *self.truncated_json):
             if key not in PATH_FAMILIES and key not in GROUPS:
                 raise ValueError(f"unknown path family {key!r}; use one of {PATH_FAMILIES + GROUPS}")
@@ -163,6 +177,7 @@ class Faults:
             "numbers_as_text",
             "missing_optional",
             "changed_type",
+            "date_format",
             "truncated_json",
         ):
             raw[key] = tuple(raw.get(key, ()))
@@ -170,6 +185,21 @@ class Faults:
 
 
 EXTRA_FIELD = "sandbox_added_field"
+
+# Fields each platform documents as optional, that the connector reads: the missing_optional fault leaves them out
+# of every served record of the family whatever their value (dotted paths into the record).
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    # IG Media: a post without a caption has none; `permalink` is not served for some media (album children).
+    "ig_media": ("caption", "permalink"),
+    # runReport's ResponseMetaData: `currency_code` and `time_zone` are proto3 `optional` fields.
+    "ga4_report": ("metadata.currencyCode", "metadata.timeZone"),
+    # Integrated report: `reach` is reported for reservation buys only, video metrics for video ads only.
+    "tiktok_report": ("metrics.reach", "metrics.video_play_actions"),
+    # Business account videos: a video may have no caption, and `share_url` is left out of private videos.
+    "ttorganic_videos": ("caption", "share_url"),
+    # ads/analytics: a column without data for the ad and day is left out of the row.
+    "pinads_analytics": ("TOTAL_CHECKOUT", "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "TOTAL_VIDEO_3SEC_VIEWS"),
+}
 
 
 def _applies(family: str, keys: Sequence[str]) -> bool:
@@ -186,6 +216,7 @@ class FaultState:
         self._lock = threading.Lock()
         self._transport = threading.local()
         self.omitted = 0  # how many served records the missing_optional fault left fields out of
+        self.redated = 0  # how many served records the date_format fault changed
         self.timed_out = 0  # how many requests the timeout_first_n fault left unanswered
 
     def decide(self, family: str) -> str | None:
@@ -230,10 +261,10 @@ class FaultState:
 
     def drifted(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
         """A served record of `family`: unchanged, or with an extra_field fault carrying EXTRA_FIELD too; with a
-        missing_optional fault without its empty fields, with numbers_as_text or changed_type its numbers as
-        strings or as objects."""
+        missing_optional fault without its empty fields and its OPTIONAL_FIELDS, with numbers_as_text or
+        changed_type its numbers as strings or as objects, with date_format its dates and times in another format."""
         if _applies(family, self.faults.missing_optional):
-            kept = _without_empty(record)
+            kept = _without_empty(_without_optional(family, record))
             with self._lock:
                 self.omitted += kept != record
             record = kept
@@ -241,9 +272,42 @@ class FaultState:
             record = _numbers_as(record, json.dumps)
         if _applies(family, self.faults.changed_type):
             record = _metrics_as_objects(record)
+        if _applies(family, self.faults.date_format):
+            redated = _dates_reformatted(record)
+            with self._lock:
+                self.redated += redated != record
+            record = redated
         if not _applies(family, self.faults.extra_field):
             return record
         return {**record, EXTRA_FIELD: "added by the platform"}
+
+    def without_optional(self, family: str, record: dict[str, Any]) -> dict[str, Any]:
+        """`record` (a part of a response other than its records, such as GA4's metadata) without the
+        `OPTIONAL_FIELDS` of `family` when a missing_optional fault applies to it."""
+        if not _applies(family, self.faults.missing_optional):
+            return record
+        kept = _without_optional(family, record)
+        with self._lock:
+            self.omitted += kept != record
+        return kept
+
+
+def _without_optional(family: str, record: dict[str, Any]) -> dict[str, Any]:
+    """`record` without the `OPTIONAL_FIELDS` of `family` (a path that is not in the record is skipped)."""
+    for path in OPTIONAL_FIELDS.get(family, ()):
+        record = _without_path(record, path.split("."))
+    return record
+
+
+def _without_path(record: dict[str, Any], path: list[str]) -> dict[str, Any]:
+    """A copy of `record` without the field at `path` (keys into nested objects)."""
+    head, rest = path[0], path[1:]
+    if head not in record:
+        return record
+    if not rest:
+        return {key: value for key, value in record.items() if key != head}
+    inner = record[head]
+    return record if not isinstance(inner, dict) else {**record, head: _without_path(inner, rest)}
 
 
 def _numbers_as(value: Any, served: Callable[[int | float], Any]) -> Any:
@@ -272,6 +336,46 @@ def _metrics_as_objects(value: Any, key: str = "") -> Any:
     numeric_text = isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value)
     if numeric_text or (isinstance(value, int | float) and not isinstance(value, bool)):
         return {"value": value}
+    return value
+
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DAY_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2}:\d{2})")
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
+_BASIC_DAY = re.compile(r"20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+_EPOCH_KEYS = re.compile(r"created|available_on|start|end|time|.*(_time|_at|At|_on)")
+_EPOCH_SECONDS = (10**9, 22 * 10**8)  # 2001-09-09 to 2039-09-18
+
+
+def _dates_reformatted(value: Any, key: str = "") -> Any:
+    """`value` with every date and time in it in another format (see Faults.date_format)."""
+    if isinstance(value, dict):
+        if key == "dimensionValues":  # an item of GA4's dimension values: the `date` dimension is YYYYMMDD
+            return {
+                name: f"{item[:4]}-{item[4:6]}-{item[6:]}"
+                if isinstance(item, str) and _BASIC_DAY.fullmatch(item)
+                else item
+                for name, item in value.items()
+            }
+        if value.keys() == {"year", "month", "day"}:  # LinkedIn's dateRange start or end
+            return f"{value['year']:04}-{value['month']:02}-{value['day']:02}"
+        return {name: _dates_reformatted(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_reformatted(item, key) for item in value]
+    if isinstance(value, str):
+        if match := _DAY.fullmatch(value):
+            return f"{match[2]}/{match[3]}/{match[1]}"
+        if match := _DAY_TIME.fullmatch(value):
+            return f"{match[2]}/{match[3]}/{match[1]} {match[4]}"
+        if _INSTANT.fullmatch(value):
+            instant = datetime.fromisoformat(value)
+            return int((instant if instant.tzinfo else instant.replace(tzinfo=UTC)).timestamp())
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and _EPOCH_KEYS.fullmatch(key):
+        for scale, spec in ((1, "seconds"), (1000, "milliseconds")):
+            if _EPOCH_SECONDS[0] * scale <= value < _EPOCH_SECONDS[1] * scale:
+                instant = datetime.fromtimestamp(value / scale, UTC)
+                return instant.isoformat(timespec=spec).replace("+00:00", "Z")
     return value
 
 

@@ -160,6 +160,7 @@ class Ga4Api:
             "metadata": {"currencyCode": GA4_CURRENCY, "timeZone": GA4_TIMEZONE},
             "kind": "analyticsData#runReport",
         }
+        body = self.faults.without_optional("ga4_report", body)
         if page:
             body["rows"] = [
                 self.faults.drifted(

@@ -12,6 +12,7 @@ from dlt.sources.helpers.rest_client.redaction import sanitize_url
 __all__ = [
     "ColumnTypeError",
     "CustomerSaltError",
+    "DateFormatError",
     "SourceApiError",
     "SourceAuthError",
     "SourceContractError",
@@ -135,17 +136,42 @@ class ColumnTypeError(ValueError):
         return ColumnTypeError(self.column, self.value, self.type_, source, table)
 
 
+class DateFormatError(ValueError):
+    """An API date or time in another format than the connector reads: the platform changed the field's format.
+
+    Raised where the field is known (never read as a guess: `01/05/2025` may be 5 January or 1 May);
+    `find_source_error` adds the source and the table (the dlt resource)."""
+
+    def __init__(
+        self, field: str, value: object, expected: str, source: str | None = None, table: str | None = None
+    ) -> None:
+        self.field, self.value, self.expected, self.source, self.table = field, value, expected, source, table
+        where = f"{source}: table {table}, " if source and table else ""
+        helpers = f"sources/{source}/helpers.py" if source else "the source's helpers.py"
+        super().__init__(
+            f"{where}field {field!r} got {value!r}, which is not a date in the format the connector reads "
+            f"({expected}): the platform changed this field's format, so nothing of this run was loaded — check the "
+            f"platform's changelog, then read the new format in {helpers}"
+        )
+
+    def located(self, source: str | None, table: str | None) -> DateFormatError:
+        """This error naming the source and table it happened in (itself when it already does or they are unknown)."""
+        if self.source or not (source and table):
+            return self
+        return DateFormatError(self.field, self.value, self.expected, source, table)
+
+
 class CustomerSaltError(RuntimeError):
     """The customer ids a source already loaded were not hashed with this run's salt (sources/common/privacy.py)."""
 
 
 def find_source_error(
     exc: BaseException,
-) -> SourceApiError | SourceContractError | CustomerSaltError | ColumnTypeError | None:
+) -> SourceApiError | SourceContractError | CustomerSaltError | ColumnTypeError | DateFormatError | None:
     """Walk the `__cause__`/`__context__` chain of `exc` (e.g. dlt's PipelineStepFailed) to our error.
 
-    A DataValidationError (a broken schema contract) is returned as a SourceContractError, a ColumnTypeError with
-    the source and table (dlt's resource) it was raised in.
+    A DataValidationError (a broken schema contract) is returned as a SourceContractError, a ColumnTypeError or
+    DateFormatError with the source and table (dlt's resource) it was raised in.
     """
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -155,7 +181,7 @@ def find_source_error(
             source = current.pipeline.dataset_name.removeprefix("raw_")  # each source loads raw_<source>
         if isinstance(current, ResourceExtractionError):
             table = current.pipe_name
-        if isinstance(current, ColumnTypeError):
+        if isinstance(current, ColumnTypeError | DateFormatError):
             return current.located(source, table)
         if isinstance(current, SourceApiError | CustomerSaltError):
             return current

@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from sources.common.dates import parse_timestamp
+from sources.common.dates import api_timestamp
 from sources.common.http import ApiClient, ErrorInfo
 
 __all__ = [
@@ -136,7 +136,7 @@ def pivot_daily_series(series: list[dict[str, Any]], first: dt.date, last: dt.da
         if not name:
             continue
         for point in metric.get("values") or []:
-            end_time = parse_timestamp(point.get("end_time"))
+            end_time = api_timestamp(point.get("end_time"), "end_time")
             if end_time is None:
                 continue
             day = end_time.date() - dt.timedelta(days=1)

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, first_object
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows, parse_timestamp, unix
+from sources.common.dates import api_timestamp, day_windows, unix
 from sources.common.graph import GraphClient, lifetime_insights, pivot_daily_series
 from sources.common.parallel import stream_parallel
 from sources.facebook_pages import settings
@@ -81,7 +81,7 @@ def post_row(raw: dict[str, Any], page_id: str) -> dict[str, Any]:
         "page_id": page_id,
         "id": str(raw["id"]),
         "message": raw.get("message"),
-        "published_at": parse_timestamp(raw.get("created_time")),
+        "published_at": api_timestamp(raw.get("created_time"), "created_time"),
         "permalink_url": raw.get("permalink_url"),
         "status_type": raw.get("status_type"),
         "shares": (raw.get("shares") or {}).get("count", 0),

@@ -12,6 +12,7 @@ import requests
 
 from sources.common.arrow import MONEY, ColumnBuffer, field, keeps_objects, to_float
 from sources.common.cursors import Chunk
+from sources.common.dates import api_basic_day
 from sources.common.google import GooglePostClient, google_error
 from sources.common.http import ErrorInfo
 from sources.ga4 import settings
@@ -127,7 +128,7 @@ def shape_rows(body: Mapping[str, Any], property_id: str) -> Iterator[dict[str, 
         row["property_timezone"] = meta.get("timeZone")
         for name, value in zip(dims, raw.get("dimensionValues") or [], strict=False):
             if name == "date":
-                row["date"] = dt.datetime.strptime(value["value"], "%Y%m%d").date()
+                row["date"] = api_basic_day(value.get("value"), "date")
             elif name in _COLUMNS:
                 row[_COLUMNS[name]] = value.get("value")
         for name, value in zip(mets, raw.get("metricValues") or [], strict=False):

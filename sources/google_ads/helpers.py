@@ -13,7 +13,7 @@ import requests
 
 from sources.common.arrow import ColumnBuffer, field, keeps_objects, to_float
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_day, day_windows
 from sources.common.errors import SourceApiError
 from sources.common.google import GooglePostClient, google_error
 from sources.common.http import ErrorInfo
@@ -165,7 +165,7 @@ def result_row(raw: Mapping[str, Any], customer_id: str) -> dict[str, Any]:
         "ad_group_id": str(ad_group["id"]),
         "ad_group_name": ad_group.get("name"),
         "ad_id": str(ad["id"]),
-        "date": dt.date.fromisoformat(str((raw.get("segments") or {})["date"])),
+        "date": api_day((raw.get("segments") or {})["date"], "segments.date"),
         "cost_micros": _int(metrics.get("costMicros")) or 0,
         "impressions": _int(metrics.get("impressions")),
         "clicks": _int(metrics.get("clicks")),

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows, parse_timestamp, unix
+from sources.common.dates import api_timestamp, day_windows, unix
 from sources.common.graph import GraphClient, lifetime_insights, pivot_daily_series
 from sources.common.parallel import stream_parallel
 from sources.instagram import settings
@@ -71,7 +71,7 @@ def media_row(raw: dict[str, Any], account_id: str) -> dict[str, Any]:
         "media_type": raw.get("media_type"),
         "media_product_type": raw.get("media_product_type"),
         "permalink": raw.get("permalink"),
-        "published_at": parse_timestamp(raw.get("timestamp")),
+        "published_at": api_timestamp(raw.get("timestamp"), "timestamp"),
         "like_count": raw.get("like_count"),
         "comments_count": raw.get("comments_count"),
     }

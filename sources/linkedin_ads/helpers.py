@@ -15,7 +15,7 @@ import pyarrow as pa
 from sources.common.arrow import ColumnBuffer, field
 from sources.common.cursors import Chunk
 from sources.common.dates import day_windows
-from sources.common.errors import SourceApiError
+from sources.common.errors import DateFormatError, SourceApiError
 from sources.common.http import ApiClient
 from sources.common.linkedin import LinkedInHints, linkedin_error_info
 from sources.common.parallel import stream_parallel
@@ -228,6 +228,8 @@ def analytics_row(
     start = (element.get("dateRange") or {}).get("start") or {}
     if not pivots:
         raise _bad_element(account_id, element, "pivotValues")
+    if not isinstance(start, dict):  # a changed format: never read as a guess
+        raise DateFormatError("dateRange.start", start, "an object of year, month and day")
     if not all(k in start for k in ("year", "month", "day")):
         raise _bad_element(account_id, element, "dateRange.start")
     creative_id = str(pivots[0]).removeprefix(settings.CREATIVE_URN_PREFIX)

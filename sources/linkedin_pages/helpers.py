@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_epoch, day_windows
 from sources.common.errors import ColumnTypeError
 from sources.common.http import ApiClient
 from sources.common.linkedin import LinkedInHints, linkedin_error_info
@@ -85,12 +85,10 @@ def _ms(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC).timestamp() * 1000)
 
 
-def _from_ms(value: Any) -> dt.datetime | None:
-    if value is None:
-        return None
+def _from_ms(value: Any, field: str) -> dt.datetime | None:
     if isinstance(value, dict | list):  # a changed type: the post's time decides its window, so it cannot wait
         raise ColumnTypeError("published_at", value, "epoch milliseconds")
-    return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+    return api_epoch(value, field, milliseconds=True)
 
 
 def time_intervals(first: dt.date, last: dt.date) -> str:
@@ -139,7 +137,11 @@ class LinkedInClient:
             yield elements
             total = (body.get("paging") or {}).get("total")
             start += len(elements)
-            oldest = _from_ms(elements[-1].get("publishedAt") or elements[-1].get("createdAt")) if elements else None
+            oldest = (
+                _from_ms(elements[-1].get("publishedAt") or elements[-1].get("createdAt"), "publishedAt")
+                if elements
+                else None
+            )
             if not elements or (total is not None and start >= int(total)) or (oldest is not None and oldest < since):
                 return
 
@@ -191,13 +193,13 @@ def post_row(raw: Mapping[str, Any], organization_id: str, stats: Mapping[str, A
         "commentary": raw.get("commentary"),
         "lifecycle_state": raw.get("lifecycleState"),
         "visibility": raw.get("visibility"),
-        "published_at": _from_ms(raw.get("publishedAt") or raw.get("createdAt")),
-        "last_modified_at": _from_ms(raw.get("lastModifiedAt")),
+        "published_at": _from_ms(raw.get("publishedAt") or raw.get("createdAt"), "publishedAt"),
+        "last_modified_at": _from_ms(raw.get("lastModifiedAt"), "lastModifiedAt"),
     } | _stats_columns(stats)
 
 
 def _element_day(element: Mapping[str, Any]) -> dt.date | None:
-    start = _from_ms((element.get("timeRange") or {}).get("start"))
+    start = _from_ms((element.get("timeRange") or {}).get("start"), "timeRange.start")
     return None if start is None else start.date()
 
 
@@ -209,7 +211,7 @@ def post_chunks(
         wanted = []
         for page in client.posts(organization_id, since):
             for raw in page:
-                published = _from_ms(raw.get("publishedAt") or raw.get("createdAt"))
+                published = _from_ms(raw.get("publishedAt") or raw.get("createdAt"), "publishedAt")
                 if published is not None and since <= published < until and raw.get("id"):
                     wanted.append(raw)
         stats = client.post_statistics(organization_id, [str(raw["id"]) for raw in wanted])

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from sources.common.arrow import MONEY, ColumnBuffer, field, first_object, keeps_objects, to_float
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_day, day_windows
 from sources.common.graph import GraphClient
 from sources.common.parallel import stream_parallel
 from sources.meta_ads import settings
@@ -103,7 +103,7 @@ def insight_row(raw: dict[str, Any], account_id: str, timezone: str | None, acti
         "adset_name": raw.get("adset_name"),
         "ad_id": raw.get("ad_id"),
         "ad_name": raw.get("ad_name"),
-        "date_start": dt.date.fromisoformat(raw["date_start"]),
+        "date_start": api_day(raw["date_start"], "date_start"),
         "spend": raw.get("spend") or "0",
         "impressions": to_int(raw.get("impressions")),
         "clicks": to_int(raw.get("clicks")),

@@ -11,7 +11,7 @@ import requests
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows, parse_timestamp
+from sources.common.dates import api_day, api_timestamp, day_windows
 from sources.common.http import ApiClient, ErrorInfo
 from sources.pinterest import settings
 
@@ -106,7 +106,7 @@ class PinterestClient:
 
 def _created(raw: Mapping[str, Any]) -> dt.datetime | None:
     """Pinterest `created_at` is UTC without an offset (`2025-03-01T02:07:03`)."""
-    return parse_timestamp(raw.get("created_at"))
+    return api_timestamp(raw.get("created_at"), "created_at")
 
 
 def user_account_row(body: Mapping[str, Any], snapshot_date: dt.date) -> dict[str, Any]:
@@ -165,7 +165,7 @@ def analytics_chunks(client: PinterestClient, account_id: str, since: dt.date, l
                 continue
             metrics = day.get("metrics") or {}
             buffer.append(
-                {"account_id": account_id, "date": dt.date.fromisoformat(day["date"]), "data_status": status}
+                {"account_id": account_id, "date": api_day(day["date"], "daily_metrics.date"), "data_status": status}
                 | {metric.lower(): metrics.get(metric) for metric in settings.METRIC_TYPES}
             )
         yield Chunk(account_id, buffer.flush() if len(buffer) else None, read_through=window_last)

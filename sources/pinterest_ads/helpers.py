@@ -14,7 +14,7 @@ import requests
 
 from sources.common.arrow import ColumnBuffer, field, keeps_objects, table_from_columns
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_day, day_windows
 from sources.common.errors import SourceApiError
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
@@ -189,7 +189,7 @@ def analytics_row(raw: Mapping[str, Any], account: Mapping[str, Any], ad: Mappin
         "ad_id": str(raw["AD_ID"]),
         "ad_name": ad.get("ad_name"),
         "pin_id": ad.get("pin_id"),
-        "date": dt.date.fromisoformat(str(raw["DATE"])[:10]),
+        "date": api_day(raw["DATE"], "DATE"),
     }
     row.update({column.lower(): to_int(raw.get(column)) for column in settings.COLUMNS})
     return row

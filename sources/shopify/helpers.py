@@ -11,7 +11,7 @@ import pyarrow as pa
 import requests
 
 from sources.common.arrow import MONEY, TIMESTAMP, ColumnBuffer, field
-from sources.common.dates import parse_timestamp
+from sources.common.dates import api_timestamp
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.privacy import pseudonymise, url_with_utm_only, url_without_query
 from sources.shopify import settings
@@ -144,10 +144,10 @@ def order_rows(
         "shop": shop,
         "id": order_id,
         "name": order.get("name"),
-        "created_at": parse_timestamp(order.get("created_at")),
-        "updated_at": parse_timestamp(order.get("updated_at")),
-        "processed_at": parse_timestamp(order.get("processed_at")),
-        "cancelled_at": parse_timestamp(order.get("cancelled_at")),
+        "created_at": api_timestamp(order.get("created_at"), "created_at"),
+        "updated_at": api_timestamp(order.get("updated_at"), "updated_at"),
+        "processed_at": api_timestamp(order.get("processed_at"), "processed_at"),
+        "cancelled_at": api_timestamp(order.get("cancelled_at"), "cancelled_at"),
         "currency": order.get("currency"),
         "presentment_currency": order.get("presentment_currency"),
         "subtotal_price": _money(order.get("subtotal_price")),
@@ -162,7 +162,7 @@ def order_rows(
         "referring_site": url_without_query(order.get("referring_site")),
         "discount_codes": ",".join(codes) if codes else None,
         "customer_id": pseudonymise(customer.get("id"), pii_salt),
-        "customer_created_at": parse_timestamp(customer.get("created_at")),
+        "customer_created_at": api_timestamp(customer.get("created_at"), "customer.created_at"),
     }
     lines = [
         {
@@ -185,7 +185,7 @@ def order_rows(
             "order_id": order_id,
             "refund_id": int(refund["id"]),
             "id": int(line["id"]),
-            "refund_created_at": parse_timestamp(refund.get("created_at")),
+            "refund_created_at": api_timestamp(refund.get("created_at"), "refunds.created_at"),
             "line_item_id": line.get("line_item_id"),
             "quantity": line.get("quantity"),
             "subtotal": _money(line.get("subtotal")),

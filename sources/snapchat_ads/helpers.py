@@ -17,7 +17,7 @@ import requests
 
 from sources.common.arrow import ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_timestamp, day_windows
 from sources.common.errors import SourceApiError, SourceAuthError, mask_secrets
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
@@ -371,11 +371,11 @@ def stats_row(
     values = {name: to_int(stats.get(name), account=account_id, name=name) for name in settings.STATS_FIELDS}
     if not any(values.values()):
         return None
-    try:
-        day = dt.datetime.fromisoformat(str(entry["start_time"]).replace("Z", "+00:00")).astimezone(timezone).date()
-    except (KeyError, ValueError):
+    start = api_timestamp(entry.get("start_time"), "timeseries.start_time")  # another format: DateFormatError
+    if start is None:
         path = f"/{settings.STATS_PATH.format(account_id=account_id)}"
-        raise _malformed(account_id, path, f"ad {ad_id} has a timeseries entry without a valid start_time") from None
+        raise _malformed(account_id, path, f"ad {ad_id} has a timeseries entry without a start_time")
+    day = start.astimezone(timezone).date()
     return {
         "ad_account_id": account_id,
         "account_currency": account.get("currency"),

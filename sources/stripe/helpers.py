@@ -13,7 +13,7 @@ import requests
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, keeps_objects
 from sources.common.cursors import Chunk
-from sources.common.dates import unix
+from sources.common.dates import api_epoch, unix
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
 from sources.common.privacy import pseudonymise, without_personal_keys
@@ -143,9 +143,9 @@ class StripeClient:
 
 
 @keeps_objects
-def _at(value: Any) -> dt.datetime | None:
-    """A UTC datetime from unix seconds."""
-    return None if value is None else dt.datetime.fromtimestamp(int(value), dt.UTC)
+def _at(value: Any, field: str) -> dt.datetime | None:
+    """A UTC datetime from the unix seconds of `field` (another format raises DateFormatError)."""
+    return api_epoch(value, field)
 
 
 def _metadata(raw: Mapping[str, Any]) -> dict[str, str]:
@@ -164,7 +164,7 @@ def charge_row(raw: Mapping[str, Any], account_id: str, pii_salt: str) -> dict[s
     return {
         "account_id": account_id,
         "id": str(raw["id"]),
-        "created": _at(raw.get("created")),
+        "created": _at(raw.get("created"), "created"),
         "amount": raw.get("amount"),
         "amount_captured": raw.get("amount_captured"),
         "amount_refunded": raw.get("amount_refunded"),
@@ -190,7 +190,7 @@ def refund_row(raw: Mapping[str, Any], account_id: str) -> dict[str, Any]:
         "id": str(raw["id"]),
         "charge": raw.get("charge"),
         "payment_intent": raw.get("payment_intent"),
-        "created": _at(raw.get("created")),
+        "created": _at(raw.get("created"), "created"),
         "amount": raw.get("amount"),
         "currency": raw.get("currency"),
         "status": raw.get("status"),
@@ -207,8 +207,8 @@ def balance_transaction_row(raw: Mapping[str, Any], account_id: str) -> dict[str
         "type": raw.get("type"),
         "reporting_category": raw.get("reporting_category"),
         "source": raw.get("source"),
-        "created": _at(raw.get("created")),
-        "available_on": _at(raw.get("available_on")),
+        "created": _at(raw.get("created"), "created"),
+        "available_on": _at(raw.get("available_on"), "available_on"),
         "amount": raw.get("amount"),
         "fee": raw.get("fee"),
         "net": raw.get("net"),

@@ -13,7 +13,7 @@ import requests
 
 from sources.common.arrow import MONEY, ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_day, day_windows
 from sources.common.http import ErrorInfo
 from sources.common.parallel import stream_parallel
 from sources.common.tiktok import TikTokEnvelopeClient, envelope_error_info, to_int
@@ -148,7 +148,7 @@ def report_row(raw: Mapping[str, Any], advertiser: Mapping[str, Any]) -> dict[st
         "adgroup_name": metrics.get("adgroup_name"),
         "ad_id": str(dims["ad_id"]),
         "ad_name": metrics.get("ad_name"),
-        "stat_date": dt.date.fromisoformat(str(dims["stat_time_day"])[:10]),
+        "stat_date": api_day(dims["stat_time_day"], "stat_time_day"),
         "spend": metrics.get("spend") or "0",
         "impressions": to_int(metrics.get("impressions")),
         "clicks": to_int(metrics.get("clicks")),

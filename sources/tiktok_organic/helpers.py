@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, to_float
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_day, api_epoch, day_windows
 from sources.common.errors import ColumnTypeError
 from sources.common.http import ErrorInfo
 from sources.common.parallel import stream_parallel
@@ -78,7 +78,7 @@ def _from_seconds(value: Any) -> dt.datetime | None:
     """A UTC datetime from unix seconds (None when absent)."""
     if isinstance(value, dict | list):  # a changed type: the video's time decides its window, so it cannot wait
         raise ColumnTypeError("published_at", value, "unix seconds")
-    return None if value is None else dt.datetime.fromtimestamp(int(value), dt.UTC)
+    return api_epoch(value, "create_time")
 
 
 def video_row(raw: Mapping[str, Any], business_id: str) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def daily_window_chunk(
     data = client.get(settings.ACCOUNT_PATH, params, account=business_id)
     buffer = ColumnBuffer(ACCOUNT_DAILY_SCHEMA)
     for entry in data.get("metrics") or []:
-        day = dt.date.fromisoformat(str(entry["date"])[:10])
+        day = api_day(entry["date"], "metrics.date")
         if first <= day <= last:
             buffer.append(
                 {"business_id": business_id, "date": day} | {f: to_int(entry.get(f)) for f in settings.DAILY_FIELDS}

@@ -13,7 +13,7 @@ from dlt.sources.helpers.requests import Session
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field
 from sources.common.cursors import Chunk
-from sources.common.dates import parse_timestamp
+from sources.common.dates import api_timestamp
 from sources.common.errors import SourceApiError, mask_secrets
 from sources.common.http import ApiClient, ErrorInfo
 from sources.x import settings
@@ -171,7 +171,7 @@ def tweet_row(raw: Mapping[str, Any], user_id: str) -> dict[str, Any]:
         "user_id": user_id,
         "id": str(raw["id"]),
         "text": raw.get("text"),
-        "created_at": parse_timestamp(raw.get("created_at")),
+        "created_at": api_timestamp(raw.get("created_at"), "created_at"),
     } | {metric: metrics.get(metric) for metric in settings.PUBLIC_METRICS}
 
 

@@ -15,7 +15,7 @@ from requests_oauthlib import OAuth1
 
 from sources.common.arrow import ColumnBuffer, field, table_from_columns
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows
+from sources.common.dates import api_timestamp, day_windows
 from sources.common.errors import ColumnTypeError, SourceApiError
 from sources.common.http import ApiClient, ErrorInfo
 from sources.common.parallel import stream_parallel
@@ -197,10 +197,8 @@ def promoted_tweets(client: XAdsClient, account_id: str) -> list[dict[str, Any]]
     return out
 
 
-def _instant(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+def _instant(value: Any, field: str) -> dt.datetime | None:
+    return api_timestamp(value, field)
 
 
 def _rfc3339(at: dt.datetime) -> str:
@@ -211,7 +209,7 @@ def serving_in(tweets: Sequence[Mapping[str, Any]], start: dt.datetime, end: dt.
     """The promoted tweets whose line item's flight overlaps [start, end) (unknown flights are kept)."""
     out = []
     for tweet in tweets:
-        first, last = _instant(tweet.get("start_time")), _instant(tweet.get("end_time"))
+        first, last = _instant(tweet.get("start_time"), "start_time"), _instant(tweet.get("end_time"), "end_time")
         if (first is None or first < end) and (last is None or last > start):
             out.append(tweet)
     return out

@@ -12,7 +12,7 @@ import requests
 
 from sources.common.arrow import TIMESTAMP, ColumnBuffer, field, keeps_objects
 from sources.common.cursors import Chunk
-from sources.common.dates import day_windows, parse_timestamp
+from sources.common.dates import api_day, api_timestamp, day_windows
 from sources.common.errors import SourceApiError
 from sources.common.google import google_error
 from sources.common.http import ApiClient, ErrorInfo
@@ -174,7 +174,7 @@ def video_row(item: Mapping[str, Any], channel_id: str) -> dict[str, Any]:
     return {
         "channel_id": channel_id,
         "video_id": item["id"],
-        "published_at": parse_timestamp(snippet.get("publishedAt")),
+        "published_at": api_timestamp(snippet.get("publishedAt"), "snippet.publishedAt"),
         "title": snippet.get("title"),
         "duration": (item.get("contentDetails") or {}).get("duration"),
         "view_count": _int(stats.get("viewCount")),
@@ -194,7 +194,7 @@ def upload_ids(client: YouTubeClient, channel_id: str, playlist_id: str, since: 
         ids, older = [], False
         for item in body.get("items") or []:
             details = item.get("contentDetails") or {}
-            published = parse_timestamp(details.get("videoPublishedAt"))
+            published = api_timestamp(details.get("videoPublishedAt"), "contentDetails.videoPublishedAt")
             if published is not None and published < since:
                 older = True
                 continue
@@ -245,7 +245,7 @@ def report_rows(body: Mapping[str, Any], channel_id: str) -> list[dict[str, Any]
     out = []
     for raw in body.get("rows") or []:
         values = dict(zip(names, raw, strict=False))
-        row = {"channel_id": channel_id, "date": dt.date.fromisoformat(str(values["day"]))}
+        row = {"channel_id": channel_id, "date": api_day(values["day"], "day")}
         row |= {column: _int(values.get(metric)) for metric, column in settings.ANALYTICS_COLUMNS.items()}
         out.append(row)
     return out

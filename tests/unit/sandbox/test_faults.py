@@ -158,6 +158,43 @@ def test_paged_repeats_the_first_page_and_drifted_adds_the_field() -> None:
     assert (parsed.duplicate_page, parsed.extra_field) == (("pin",), ("ga4_report",))
 
 
+def test_missing_optional_leaves_out_the_documented_optional_fields_whatever_their_value() -> None:
+    state = FaultState(Faults(missing_optional=("tiktok", "ga4", "ig")))
+    row = {"dimensions": {"ad_id": "7"}, "metrics": {"spend": "1.50", "reach": "12", "video_play_actions": "3"}}
+    assert state.drifted("tiktok_report", row) == {"dimensions": {"ad_id": "7"}, "metrics": {"spend": "1.50"}}
+    assert row["metrics"]["reach"] == "12"  # the served copy is new
+    media = {"id": "1", "caption": "New in", "permalink": "https://www.instagram.com/p/1/", "like_count": 0}
+    assert state.drifted("ig_media", media) == {"id": "1"}  # and like_count at its empty value
+    body = {"rowCount": 1, "metadata": {"currencyCode": "USD", "timeZone": "America/New_York"}}
+    assert state.without_optional("ga4_report", body) == {"rowCount": 1, "metadata": {}}
+    assert state.omitted == 3
+    assert FaultState(Faults()).without_optional("ga4_report", body) is body  # without the fault, as served
+    assert state.drifted("tiktok_advertiser", {"name": "x"}) == {"name": "x"}  # nothing listed for the family
+
+
+def test_date_format_serves_every_date_and_time_in_another_format() -> None:
+    state = FaultState(Faults(date_format=("meta", "ga4", "tiktok", "li", "stripe")))
+    insight = {"date_start": "2025-01-05", "spend": "1.50", "ad_id": "20250105", "name": "sale 2025-01-05"}
+    assert state.drifted("meta_insights", insight) == {**insight, "date_start": "01/05/2025"}
+    series = {"values": [{"value": 3, "end_time": "2025-01-02T08:00:00+0000"}]}
+    assert state.drifted("meta_insights", series) == {"values": [{"value": 3, "end_time": 1735804800}]}
+    row = {"dimensionValues": [{"value": "20250105"}, {"value": "google"}], "metricValues": [{"value": "20250105"}]}
+    assert state.drifted("ga4_report", row) == {
+        **row,
+        "dimensionValues": [{"value": "2025-01-05"}, {"value": "google"}],
+    }
+    report = {"dimensions": {"ad_id": "1", "stat_time_day": "2025-01-28 00:00:00"}, "metrics": {"spend": "2"}}
+    assert state.drifted("tiktok_report", report)["dimensions"]["stat_time_day"] == "01/28/2025 00:00:00"
+    element = {"dateRange": {"start": {"year": 2025, "month": 1, "day": 5}}, "timeRange": {"start": 1736035200000}}
+    assert state.drifted("li_sharestats", element) == {
+        "dateRange": {"start": "2025-01-05"}, "timeRange": {"start": "2025-01-05T00:00:00.000Z"}
+    }  # fmt: skip
+    charge = {"id": "ch_1", "created": 1736035200, "amount": 1736035200}  # not a time: an amount
+    assert state.drifted("stripe_charges", charge) == {**charge, "created": "2025-01-05T00:00:00Z"}
+    assert state.redated == 6
+    assert state.drifted("x_tweets", insight) is insight  # a family without the fault is served as is
+
+
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[SandboxServer, SandboxServer]]:
     """A clean sandbox and one whose listings repeat their first page and whose records carry EXTRA_FIELD."""
