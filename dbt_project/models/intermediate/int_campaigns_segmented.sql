@@ -7,6 +7,9 @@
     segment_source says which (naming_convention | segment_rule | unassigned), segment_rule_line which rule.
     Every model that needs a campaign's segment reads it here. Grain: campaign_key.
 -#}
+{#- A table, not a view: eight models and four tests read it, and at agency size each reading of the view
+    re-parsed every campaign name from the daily insights (2.5 s each; issue 8). -#}
+{{ config(materialized='table') }}
 with
 
 campaigns as (
