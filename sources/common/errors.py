@@ -112,53 +112,63 @@ class SourceContractError(RuntimeError):
         )
 
 
-class ColumnTypeError(ValueError):
-    """An API value that does not fit its raw column's numeric type: the platform changed the field's type.
+class _ServedValueError(ValueError):
+    """A value the platform served in another shape than the connector reads, in the field `name`.
 
-    Raised where the column is known; `find_source_error` adds the source and the table (the dlt resource)."""
+    Raised where the field is known; `find_source_error` adds the source and the table (the dlt resource)."""
+
+    def __init__(
+        self, name: str, value: object, wanted: object, source: str | None = None, table: str | None = None
+    ) -> None:
+        self.value, self.source, self.table = value, source, table
+        self._fields = (name, value, wanted)
+        where = f"{source}: table {table}, " if source and table else ""
+        helpers = f"sources/{source}/helpers.py" if source else "the source's helpers.py"
+        super().__init__(where + self._problem(name, value, wanted, helpers))
+
+    def _problem(self, name: str, value: object, wanted: object, helpers: str) -> str:
+        raise NotImplementedError
+
+    def located(self, source: str | None, table: str | None) -> _ServedValueError:
+        """This error naming the source and table it happened in (itself when it already does or they are unknown)."""
+        if self.source or not (source and table):
+            return self
+        return type(self)(*self._fields, source, table)
+
+
+class ColumnTypeError(_ServedValueError):
+    """An API value that does not fit its raw column's numeric type: the platform changed the field's type."""
 
     def __init__(
         self, column: str, value: object, type_: object, source: str | None = None, table: str | None = None
     ) -> None:
-        self.column, self.value, self.type_, self.source, self.table = column, value, type_, source, table
-        where = f"{source}: table {table}, " if source and table else ""
-        helpers = f"sources/{source}/helpers.py" if source else "the source's helpers.py"
-        super().__init__(
-            f"{where}column {column!r} ({type_}) got {value!r}, which is not a number: the platform changed this "
-            f"field's type, so nothing of this run was loaded — check the platform's changelog, then convert the "
-            f"value in {helpers}"
+        self.column, self.type_ = column, type_
+        super().__init__(column, value, type_, source, table)
+
+    def _problem(self, name: str, value: object, wanted: object, helpers: str) -> str:
+        return (
+            f"column {name!r} ({wanted}) got {value!r}, which is not a number: the platform changed this field's "
+            f"type, so nothing of this run was loaded — check the platform's changelog, then convert the value in "
+            f"{helpers}"
         )
 
-    def located(self, source: str | None, table: str | None) -> ColumnTypeError:
-        """This error naming the source and table it happened in (itself when it already does or they are unknown)."""
-        if self.source or not (source and table):
-            return self
-        return ColumnTypeError(self.column, self.value, self.type_, source, table)
 
-
-class DateFormatError(ValueError):
-    """An API date or time in another format than the connector reads: the platform changed the field's format.
-
-    Raised where the field is known (never read as a guess: `01/05/2025` may be 5 January or 1 May);
-    `find_source_error` adds the source and the table (the dlt resource)."""
+class DateFormatError(_ServedValueError):
+    """An API date or time in another format than the connector reads: the platform changed the field's format
+    (never read as a guess: `01/05/2025` may be 5 January or 1 May)."""
 
     def __init__(
         self, field: str, value: object, expected: str, source: str | None = None, table: str | None = None
     ) -> None:
-        self.field, self.value, self.expected, self.source, self.table = field, value, expected, source, table
-        where = f"{source}: table {table}, " if source and table else ""
-        helpers = f"sources/{source}/helpers.py" if source else "the source's helpers.py"
-        super().__init__(
-            f"{where}field {field!r} got {value!r}, which is not a date in the format the connector reads "
-            f"({expected}): the platform changed this field's format, so nothing of this run was loaded — check the "
-            f"platform's changelog, then read the new format in {helpers}"
-        )
+        self.field, self.expected = field, expected
+        super().__init__(field, value, expected, source, table)
 
-    def located(self, source: str | None, table: str | None) -> DateFormatError:
-        """This error naming the source and table it happened in (itself when it already does or they are unknown)."""
-        if self.source or not (source and table):
-            return self
-        return DateFormatError(self.field, self.value, self.expected, source, table)
+    def _problem(self, name: str, value: object, wanted: object, helpers: str) -> str:
+        return (
+            f"field {name!r} got {value!r}, which is not a date in the format the connector reads ({wanted}): the "
+            f"platform changed this field's format, so nothing of this run was loaded — check the platform's "
+            f"changelog, then read the new format in {helpers}"
+        )
 
 
 class CustomerSaltError(RuntimeError):
