@@ -185,16 +185,19 @@ def extract_load(
     return rows
 
 
-# The sources extract in parallel threads (LOAD_WORKERS), but one at a time writes to the build target: a DuckDB file
-# takes one writer, and dlt's merge creates and swaps staging tables that concurrent loads must not interleave with.
+# The sources extract in parallel threads (LOAD_WORKERS), but one at a time opens the build target: a DuckDB file
+# takes one writer (and two DuckDB instances of one process must not open it at once: "Unique file handle
+# conflict"), and dlt's merge creates and swaps staging tables that concurrent loads must not interleave with.
 LOAD_WORKERS = 4
 _ONE_WRITER = threading.Lock()
 
 
 def _extract_then_load(pipeline: dlt.Pipeline, data: object) -> dict[str, int]:
-    """What `pipeline.run(data)` does, with only its load step under the writer lock; return rows per table."""
+    """What `pipeline.run(data)` does, with only the steps that open the build target under the writer lock; return
+    rows per table."""
     if pipeline.config.restore_from_destination:
-        pipeline.sync_destination()  # the state and cursors of the last run, read from the build target
+        with _ONE_WRITER:
+            pipeline.sync_destination()  # the state and cursors of the last run, read from the build target
     pipeline.extract(data)
     normalized = pipeline.normalize()
     with _ONE_WRITER:
@@ -205,7 +208,8 @@ def _extract_then_load(pipeline: dlt.Pipeline, data: object) -> dict[str, int]:
 def _forget_cursors(pipeline: dlt.Pipeline) -> None:
     """Restore the pipeline's state from the build target, then drop every resource's state (the cursors), so the
     next `run` re-reads from the source's `start_date`. The run saves the new cursors (the backfill's end)."""
-    pipeline.sync_destination()
+    with _ONE_WRITER:
+        pipeline.sync_destination()
     with pipeline.managed_state() as state:
         for source_state in state.get("sources", {}).values():
             source_state.pop("resources", None)
