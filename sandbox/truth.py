@@ -102,8 +102,7 @@ class AdDayTotals:
 @dataclass
 class DemographicDay:
     """The delivery of one ad platform to one age x gender cell on one account-timezone day: money in the reporting
-    currency (converted per breakdown row at its day's rate and rounded to the cent) and spend in the account
-    currencies (`spend_local`, summed as reported)."""
+    currency (see Truth.ad_demographics_by_day) and spend in the account currencies (`spend_local`, as reported)."""
 
     spend: Decimal = _ZERO
     spend_local: Decimal = _ZERO
@@ -468,25 +467,34 @@ class Truth:
     def ad_demographics_by_day(self) -> dict[tuple[str, date, str, str], DemographicDay]:
         """fct_ad_demographics_daily per (platform, account-timezone day, age_range, gender) for the loaded platforms
         that report an age x gender breakdown (meta, tiktok): the breakdown rows of sandbox.demographics as reported
-        at as_of, which sum exactly to the ad rows in the account currency; spend and purchase value converted per
-        breakdown row at its day's rate and rounded to the cent, then summed. Ages and genders in the mart's
-        vocabulary (18-24 ... 65+ and unknown for Meta, 55+ TikTok's oldest; female, male, unknown)."""
+        at as_of, which sum exactly to the ad rows in the account currency. Spend and purchase value are converted
+        per ad row (its day's rate, rounded to the cent, as spend() does) and that amount apportioned to the ad's
+        age x gender rows in proportion to their local amounts, to the cent (largest remainder, ties to the first
+        row by age then gender), so they add up to the ad rows in the reporting currency too. Ages and genders in
+        the mart's vocabulary (18-24 ... 65+ and unknown for Meta, 55+ TikTok's oldest; female, male, unknown)."""
         out: dict[tuple[str, date, str, str], DemographicDay] = defaultdict(DemographicDay)
         for r, _ in self._loaded_ad_rows():
             if r.campaign.platform not in demographics.PLATFORMS:
                 continue
-            currency = r.campaign.account.currency
-            for cell in demographics.breakdown(r, self.as_of):
+            cells = demographics.breakdown(r, self.as_of)
+            spend = self._apportioned(r, [cell.spend_cents for cell in cells])
+            value = self._apportioned(r, [cell.purchase_value_cents for cell in cells])
+            for cell, cell_spend, cell_value in zip(cells, spend, value, strict=True):
                 total = out[(r.campaign.platform, r.day, cell.age, cell.gender)]
-                local = Decimal(cell.spend_cents) / 100
-                total.spend += fx.convert(local, currency, r.day, self.currency)
-                total.spend_local += local
+                total.spend += cell_spend
+                total.spend_local += Decimal(cell.spend_cents) / 100
                 total.impressions += cell.impressions
                 total.clicks += cell.clicks
                 total.conversions += cell.purchases
-                value = Decimal(cell.purchase_value_cents) / 100
-                total.conversion_value += fx.convert(value, currency, r.day, self.currency)
+                total.conversion_value += cell_value
         return dict(out)
+
+    def _apportioned(self, row: AdDay, local_cents: list[int]) -> list[Decimal]:
+        """The ad row's total of `local_cents` converted at its day's rate (rounded to the cent), apportioned to
+        its parts in proportion to them, to the cent."""
+        currency = row.campaign.account.currency
+        total = fx.convert(Decimal(sum(local_cents)) / 100, currency, row.day, self.currency)
+        return [Decimal(cents) / 100 for cents in demographics.apportion(int(total * 100), local_cents)]
 
     def spend_by_platform_month(self) -> dict[tuple[str, str], Decimal]:
         """spend() for every (platform, 'YYYY-MM') with delivery."""
