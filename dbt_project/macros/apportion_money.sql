@@ -6,11 +6,14 @@
     remainder; ties go to the first row by age_range, then gender). So the converted rows of an ad day add up to its
     converted total, where converting every row and rounding it would drift by up to half a cent a row. An ad day
     whose rows add up to 0 converts each row on its own; a row without `amount` has none converted. Integer cents
-    throughout: DuckDB divides decimals in floating point.
+    throughout (DuckDB divides decimals in floating point), and one chain of CTEs each read once, so that DuckDB
+    inlines them and drops the windows a query does not need.
 -#}
 {% macro apportioned_by_ad_day(amount, relation, name) -%}
     {%- set ad_day = "partition by platform, account_id, ad_id, date_day" -%}
     {%- set cents = "cast(cast(coalesce(" ~ amount ~ ", 0) as numeric(18, 2)) * 100 as bigint)" -%}
+    {%- set numerator = amount ~ "_ad_day_converted_cents * " ~ amount ~ "_cents * " ~ amount ~ "_ad_day_sign" -%}
+    {%- set denominator = "abs(" ~ amount ~ "_ad_day_cents)" -%}
 {{ name }}_totals as (
 
     select
@@ -29,14 +32,12 @@
 
     select
         *,
-        {%- set numerator = amount ~ "_ad_day_converted_cents * " ~ amount ~ "_cents * " ~ amount ~ "_ad_day_sign" %}
-        {%- set denominator = "abs(" ~ amount ~ "_ad_day_cents)" %}
         case
+            when {{ amount }}_ad_day_cents = 0 then null
             when {{ numerator }} >= 0 then {{ integer_divide(numerator, denominator) }}
             else -{{ integer_divide('-(' ~ numerator ~ ') + ' ~ denominator ~ ' - 1', denominator) }}
         end as {{ amount }}_floor_cents
     from {{ name }}_totals
-    where {{ amount }}_ad_day_cents <> 0
 
 ),
 
@@ -49,8 +50,7 @@
         row_number() over (
             {{ ad_day }}
             order by
-                {{ amount }}_ad_day_converted_cents * {{ amount }}_cents * {{ amount }}_ad_day_sign
-                    - {{ amount }}_floor_cents * abs({{ amount }}_ad_day_cents) desc,
+                {{ numerator }} - {{ amount }}_floor_cents * {{ denominator }} desc,
                 age_range,
                 gender
         ) as {{ amount }}_remainder_rank
@@ -61,30 +61,20 @@
 {{ name }} as (
 
     select
-        ranked.*,
+        *,
         case
-            when ranked.{{ amount }} is null then null
+            when {{ amount }} is null then null
+            when {{ amount }}_ad_day_cents = 0 then {{ convert_currency(amount, 'fx_rate') }}
             else cast(
                 cast(
-                    ranked.{{ amount }}_floor_cents
-                    + case when ranked.{{ amount }}_remainder_rank <= ranked.{{ amount }}_cents_left then 1 else 0 end
+                    {{ amount }}_floor_cents
+                    + case when {{ amount }}_remainder_rank <= {{ amount }}_cents_left then 1 else 0 end
                     as numeric(18, 0)
                 ) * cast(0.01 as numeric(3, 2))
                 as numeric(18, 2)
             )
         end as {{ amount }}_converted
-    from {{ name }}_ranked as ranked
-
-    union all
-
-    select
-        totals.*,
-        cast(null as bigint) as {{ amount }}_floor_cents,
-        cast(null as bigint) as {{ amount }}_cents_left,
-        cast(null as bigint) as {{ amount }}_remainder_rank,
-        {{ convert_currency('totals.' ~ amount, 'totals.fx_rate') }} as {{ amount }}_converted
-    from {{ name }}_totals as totals
-    where totals.{{ amount }}_ad_day_cents = 0
+    from {{ name }}_ranked
 
 )
 {%- endmacro %}

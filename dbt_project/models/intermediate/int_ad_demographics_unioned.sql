@@ -1,13 +1,8 @@
 {#-
     Ad delivery by age and gender of the platforms that report it (Meta breakdowns=age,gender; TikTok AUDIENCE
-    reports), one row per platform x account x ad x account-timezone day x age_range x gender. The row's currency,
-    else its account's.
-
-    Money is converted per ad day, as int_ad_performance_unioned converts the ad's row: the ad day's breakdown total
-    (in the account currency) at the FX rate of its day, rounded to the cent, then apportioned to its age x gender
-    rows in proportion to their local amounts, to the cent (largest remainder; ties to the first by age_range, then
-    gender). So where a platform's breakdown adds up to its ad row (as the sandbox's does), the ad day's rows add up
-    to fct_ad_performance_daily in the reporting currency too, not only in the account currency.
+    reports), one row per platform x account x ad x account-timezone day x age_range x gender, money in the account
+    currency with the FX rate of the row's day (the row's currency, else its account's). fct_ad_demographics_daily
+    converts it per ad day (macro apportioned_by_ad_day).
 -#}
 with
 
@@ -33,7 +28,7 @@ fx_rates as (
 
 ),
 
-converted as (
+with_rates as (
 
     select
         unioned.platform,
@@ -59,32 +54,9 @@ converted as (
 
 ),
 
-{{ apportioned_by_ad_day('spend_local', 'converted', 'spend_shares') }},
-
-{{ apportioned_by_ad_day('platform_conversion_value_local', 'spend_shares', 'value_shares') }},
-
 final as (
 
-    select
-        platform,
-        account_id,
-        ad_id,
-        ad_group_id,
-        campaign_id,
-        campaign_key,
-        date_day,
-        age_range,
-        gender,
-        currency_code,
-        fx_rate,
-        spend_local,
-        spend_local_converted as spend,
-        impressions,
-        clicks,
-        platform_conversions,
-        platform_conversion_value_local,
-        platform_conversion_value_local_converted as platform_conversion_value
-    from value_shares
+    select * from with_rates
 
 )
 
