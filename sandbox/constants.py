@@ -49,6 +49,7 @@ KIND_ORGANIC_REFERRALS = 64  # sandbox.orders: the organic referrer (social post
 KIND_STRIPE_CHARGES = 70  # sandbox.stripe_payments: a Stripe account's Stripe-only charges of a day
 KIND_STRIPE_REFUNDS = 71  # sandbox.stripe_payments: refunds of those charges
 KIND_STRIPE_UTM = 72  # sandbox.stripe_payments: the Checkout metadata UTMs of those charges
+KIND_DEMOGRAPHICS = 80  # sandbox.demographics: a Meta/TikTok campaign's audience mix, an ad day's age x gender split
 
 
 @dataclass(frozen=True)

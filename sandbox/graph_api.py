@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from sandbox.ads import AdDay
 from sandbox.constants import (
@@ -15,6 +16,7 @@ from sandbox.constants import (
     META_ACCOUNTS,
 )
 from sandbox.credentials import GRAPH_API_VERSION, META_ACCESS_TOKEN
+from sandbox.demographics import DemographicCell, breakdown, meta_age
 from sandbox.faults import FaultState
 from sandbox.graph_common import GraphError, bad_param, money
 from sandbox.graph_social import SocialEndpoints
@@ -42,6 +44,8 @@ INSIGHT_FIELDS = (
     "video_play_actions",
 )
 _DEFAULT_INSIGHT_FIELDS = ("date_start", "date_stop", "impressions", "spend")
+# The one breakdown combination replicated: rows per ad day x age x gender (sandbox.demographics).
+BREAKDOWNS = ("age", "gender")
 MAX_INSIGHTS_LIMIT = 5000
 
 
@@ -192,6 +196,17 @@ class GraphApi(SocialEndpoints):
                 )
         out_fields = list(dict.fromkeys(["date_start", "date_stop", *fields]))
         rows = [r for r in self.world.ad_days_for(acct.account_id) if since <= r.day <= until]
+        if _breakdowns(query):
+            cells = [(r, cell) for r in rows for cell in breakdown(r, self.world.as_of)]
+            body = self._paginate(
+                "meta_insights",
+                cells,
+                query,
+                path,
+                (25, MAX_INSIGHTS_LIMIT),
+                lambda item: self._breakdown_row(*item, out_fields),
+            )
+            return Response(200, body)
         body = self._paginate(
             "meta_insights", rows, query, path, (25, MAX_INSIGHTS_LIMIT), lambda r: self._insight_row(r, out_fields)
         )
@@ -200,15 +215,36 @@ class GraphApi(SocialEndpoints):
     def _insight_row(self, r: AdDay, fields: list[str]) -> dict[str, object]:
         """One insights row as served (restated, faults applied)."""
         seen = self.world.seen_ad(r)
+        metrics = _Metrics(
+            seen.spend_cents, r.impressions, r.clicks, r.reach, seen.purchases, seen.purchase_value_cents, r.video_views
+        )
+        return self._row(r, metrics, fields)
+
+    def _breakdown_row(self, r: AdDay, cell: DemographicCell, fields: list[str]) -> dict[str, object]:
+        """One row of insights with breakdowns=age,gender: an age x gender cell of an ad day (restated, faults
+        applied), its `age` and `gender` after the requested fields, as Meta adds the breakdown columns."""
+        metrics = _Metrics(
+            cell.spend_cents,
+            cell.impressions,
+            cell.clicks,
+            cell.reach,
+            cell.purchases,
+            cell.purchase_value_cents,
+            cell.video_views,
+        )
+        return {**self._row(r, metrics, fields), "age": meta_age(cell.age), "gender": cell.gender}
+
+    def _row(self, r: AdDay, m: _Metrics, fields: list[str]) -> dict[str, object]:
+        """The requested fields of an insights row of ad day `r` with metrics `m`."""
         c = r.campaign
-        spend = seen.spend_cents
+        spend = m.spend_cents
         if (c.account_id, r.ad.ad_id, r.day) in self._negative:
             spend = -spend
         actions = [
-            ("link_click", r.clicks),
-            ("landing_page_view", r.clicks * 4 // 5),
-            ("purchase", seen.purchases),
-            ("offsite_conversion.fb_pixel_purchase", seen.purchases),
+            ("link_click", m.clicks),
+            ("landing_page_view", m.clicks * 4 // 5),
+            ("purchase", m.purchases),
+            ("offsite_conversion.fb_pixel_purchase", m.purchases),
         ]
         values = {
             "account_id": c.account_id,
@@ -223,15 +259,48 @@ class GraphApi(SocialEndpoints):
             "date_start": r.day.isoformat(),
             "date_stop": r.day.isoformat(),
             "spend": money(spend),
-            "impressions": str(r.impressions),
-            "clicks": str(r.clicks),
-            "reach": str(r.reach),
+            "impressions": str(m.impressions),
+            "clicks": str(m.clicks),
+            "reach": str(m.reach),
             "actions": [{"action_type": t, "value": str(v)} for t, v in actions if v],
             "action_values": [
-                {"action_type": t, "value": money(seen.purchase_value_cents)}
+                {"action_type": t, "value": money(m.purchase_value_cents)}
                 for t in ("purchase", "offsite_conversion.fb_pixel_purchase")
-                if seen.purchase_value_cents
+                if m.purchase_value_cents
             ],
-            "video_play_actions": [{"action_type": "video_view", "value": str(r.video_views)}] if r.video_views else [],
+            "video_play_actions": [{"action_type": "video_view", "value": str(m.video_views)}] if m.video_views else [],
         }
         return {f: values[f] for f in fields}
+
+
+class _Metrics(NamedTuple):
+    """The metrics of one insights row: an ad day, or an age x gender cell of one (money in account cents)."""
+
+    spend_cents: int
+    impressions: int
+    clicks: int
+    reach: int
+    purchases: int
+    purchase_value_cents: int
+    video_views: int
+
+
+def _breakdowns(query: dict[str, str]) -> bool:
+    """Whether the request breaks the insights down by age and gender (`breakdowns=age,gender`, or as a JSON list);
+    no breakdowns gives False, any other set a code-100 error."""
+    raw = query.get("breakdowns", "").strip()
+    if not raw:
+        return False
+    try:
+        parsed = json.loads(raw) if raw.startswith("[") else raw.split(",")
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, list) or not all(isinstance(b, str) for b in parsed):
+        raise bad_param("param breakdowns must be a list of breakdowns, e.g. age,gender")
+    names = {b.strip() for b in parsed if b.strip()}
+    if names != set(BREAKDOWNS):
+        raise bad_param(
+            f"breakdowns must be {','.join(BREAKDOWNS)} in the sandbox (other breakdowns are not replicated); "
+            f"got {','.join(sorted(names)) or 'none'}"
+        )
+    return True

@@ -16,6 +16,7 @@ from typing import Any
 from sandbox.ads import AdDay
 from sandbox.constants import TIKTOK_ACCOUNT
 from sandbox.credentials import TIKTOK_ACCESS_TOKEN, TIKTOK_API_VERSION
+from sandbox.demographics import DemographicCell, breakdown, tiktok_age, tiktok_gender
 from sandbox.faults import FaultState
 from sandbox.graph_common import money
 from sandbox.http_util import Response
@@ -29,6 +30,10 @@ CODE_TOKEN_INVALID = 40105
 CODE_SYSTEM_ERROR = 50000
 
 REPORT_DIMENSIONS = ("ad_id", "stat_time_day")
+# An AUDIENCE report adds the audience's age and gender (sandbox.demographics); TikTok reports no reach, frequency or
+# video play metrics by audience.
+AUDIENCE_DIMENSIONS = ("ad_id", "stat_time_day", "age", "gender")
+NOT_AUDIENCE_METRICS = ("reach", "video_play_actions")
 # Attribute metrics (names of the ad's parents) and the basic/video/page-event metrics replicated.
 REPORT_METRICS = (
     "advertiser_id",
@@ -171,23 +176,29 @@ class TikTokAdsApi:
         return {"list": out}
 
     def _report(self, query: dict[str, str]) -> dict[str, Any]:
-        """GET /report/integrated/get/ (synchronous BASIC report at AUCTION_AD level, daily)."""
+        """GET /report/integrated/get/ (synchronous report at AUCTION_AD level, daily): BASIC by ad_id x
+        stat_time_day, or AUDIENCE by ad_id x stat_time_day x age x gender."""
         advertiser_id = query.get("advertiser_id")
         if not advertiser_id:
             raise _bad("advertiser_id: Missing data for required field.")
         if advertiser_id != TIKTOK_ACCOUNT.account_id:
             raise TikTokError(40001, f"No permission to operate advertiser {advertiser_id}.")
-        if query.get("report_type") != "BASIC":
-            raise _bad("report_type: only BASIC is replicated in the sandbox.")
+        report_type = query.get("report_type")
+        if report_type not in ("BASIC", "AUDIENCE"):
+            raise _bad("report_type: only BASIC and AUDIENCE are replicated in the sandbox.")
+        audience = report_type == "AUDIENCE"
         if query.get("data_level") != "AUCTION_AD":
             raise _bad("data_level: only AUCTION_AD is replicated in the sandbox.")
         dimensions = _json_list(query, "dimensions") or []
-        if sorted(dimensions) != sorted(REPORT_DIMENSIONS):
-            raise _bad('dimensions: only ["ad_id", "stat_time_day"] is replicated in the sandbox.')
+        wanted = AUDIENCE_DIMENSIONS if audience else REPORT_DIMENSIONS
+        if sorted(dimensions) != sorted(wanted):
+            raise _bad(f"dimensions: only {json.dumps(list(wanted))} is replicated in the sandbox for {report_type}.")
         metrics = _json_list(query, "metrics", required=False) or ["spend", "impressions", "clicks"]
         for m in metrics:
             if m not in REPORT_METRICS:
                 raise _bad(f"metrics: Invalid metric {m!r}.")
+            if audience and m in NOT_AUDIENCE_METRICS:
+                raise _bad(f"metrics: {m!r} is not supported in AUDIENCE reports.")
         try:
             start, end = date.fromisoformat(query["start_date"]), date.fromisoformat(query["end_date"])
         except (KeyError, ValueError):
@@ -199,11 +210,16 @@ class TikTokAdsApi:
         page = _int(query, "page", 1, 1, 10**9)
         page_size = _int(query, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         rows = [r for r in self.world.ad_days_for(advertiser_id) if start <= r.day <= end]
-        rows = self.faults.paged("tiktok_report", rows, page_size)
-        total = len(rows)
-        chunk = rows[(page - 1) * page_size : page * page_size]
+        items: list[tuple[AdDay, DemographicCell | None]]
+        if audience:
+            items = [(r, cell) for r in rows for cell in breakdown(r, self.world.as_of)]
+        else:
+            items = [(r, None) for r in rows]
+        items = self.faults.paged("tiktok_report", items, page_size)
+        total = len(items)
+        chunk = items[(page - 1) * page_size : page * page_size]
         return {
-            "list": [self.faults.drifted("tiktok_report", self._row(r, metrics)) for r in chunk],
+            "list": [self.faults.drifted("tiktok_report", self._row(r, metrics, cell)) for r, cell in chunk],
             "page_info": {
                 "page": page,
                 "page_size": page_size,
@@ -212,10 +228,17 @@ class TikTokAdsApi:
             },
         }
 
-    def _row(self, r: AdDay, metrics: list[str]) -> dict[str, Any]:
-        """One report row: dimensions and string metrics, restated as of the world's as_of."""
+    def _row(self, r: AdDay, metrics: list[str], cell: DemographicCell | None = None) -> dict[str, Any]:
+        """One report row: dimensions and string metrics, restated as of the world's as_of; with `cell`, the row of
+        that age x gender cell of the ad day (an AUDIENCE report), `age` and `gender` among its dimensions."""
         seen = self.world.seen_ad(r)
         c = r.campaign
+        if cell is None:
+            counts = (r.impressions, r.clicks, r.reach, r.video_views)
+            spend, purchases, value = seen.spend_cents, seen.purchases, seen.purchase_value_cents
+        else:
+            counts = (cell.impressions, cell.clicks, cell.reach, cell.video_views)
+            spend, purchases, value = cell.spend_cents, cell.purchases, cell.purchase_value_cents
         values = {
             "advertiser_id": c.account_id,
             "campaign_id": c.campaign_id,
@@ -224,16 +247,16 @@ class TikTokAdsApi:
             "adgroup_name": r.ad.adset_name,
             "ad_name": r.ad.name,
             "currency": c.account.currency,
-            "spend": money(seen.spend_cents),
-            "impressions": str(r.impressions),
-            "clicks": str(r.clicks),
-            "reach": str(r.reach),
-            "conversion": str(seen.purchases),
-            "complete_payment": str(seen.purchases),
-            "total_complete_payment_rate": money(seen.purchase_value_cents),
-            "video_play_actions": str(r.video_views),
+            "spend": money(spend),
+            "impressions": str(counts[0]),
+            "clicks": str(counts[1]),
+            "reach": str(counts[2]),
+            "conversion": str(purchases),
+            "complete_payment": str(purchases),
+            "total_complete_payment_rate": money(value),
+            "video_play_actions": str(counts[3]),
         }
-        return {
-            "dimensions": {"ad_id": r.ad.ad_id, "stat_time_day": f"{r.day.isoformat()} 00:00:00"},
-            "metrics": {m: values[m] for m in metrics},
-        }
+        dimensions = {"ad_id": r.ad.ad_id, "stat_time_day": f"{r.day.isoformat()} 00:00:00"}
+        if cell is not None:
+            dimensions |= {"age": tiktok_age(cell.age), "gender": tiktok_gender(cell.gender)}
+        return {"dimensions": dimensions, "metrics": {m: values[m] for m in metrics}}

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sandbox import campaigns, constants, fx, linkedin_social, video_social, x_social
+from sandbox import campaigns, constants, demographics, fx, linkedin_social, video_social, x_social
 from sandbox.ads import AdDay
 from sandbox.attribution import (
     Attribution,
@@ -97,6 +97,19 @@ class AdDayTotals:
     spend: Decimal = _ZERO
     impressions: int = 0
     clicks: int = 0
+
+
+@dataclass
+class DemographicDay:
+    """The delivery of one ad platform to one age x gender cell on one account-timezone day: money in the reporting
+    currency (see Truth.ad_demographics_by_day) and spend in the account currencies (`spend_local`, as reported)."""
+
+    spend: Decimal = _ZERO
+    spend_local: Decimal = _ZERO
+    impressions: int = 0
+    clicks: int = 0
+    conversions: int = 0
+    conversion_value: Decimal = _ZERO
 
 
 @dataclass
@@ -450,6 +463,38 @@ class Truth:
             cell.impressions += r.impressions
             cell.clicks += r.clicks
         return dict(out)
+
+    def ad_demographics_by_day(self) -> dict[tuple[str, date, str, str], DemographicDay]:
+        """fct_ad_demographics_daily per (platform, account-timezone day, age_range, gender) for the loaded platforms
+        that report an age x gender breakdown (meta, tiktok): the breakdown rows of sandbox.demographics as reported
+        at as_of, which sum exactly to the ad rows in the account currency. Spend and purchase value are converted
+        per ad row (its day's rate, rounded to the cent, as spend() does) and that amount apportioned to the ad's
+        age x gender rows in proportion to their local amounts, to the cent (largest remainder, ties to the first
+        row by age then gender), so they add up to the ad rows in the reporting currency too. Ages and genders in
+        the mart's vocabulary (18-24 ... 65+ and unknown for Meta, 55+ TikTok's oldest; female, male, unknown)."""
+        out: dict[tuple[str, date, str, str], DemographicDay] = defaultdict(DemographicDay)
+        for r, _ in self._loaded_ad_rows():
+            if r.campaign.platform not in demographics.PLATFORMS:
+                continue
+            cells = demographics.breakdown(r, self.as_of)
+            spend = self._apportioned(r, [cell.spend_cents for cell in cells])
+            value = self._apportioned(r, [cell.purchase_value_cents for cell in cells])
+            for cell, cell_spend, cell_value in zip(cells, spend, value, strict=True):
+                total = out[(r.campaign.platform, r.day, cell.age, cell.gender)]
+                total.spend += cell_spend
+                total.spend_local += Decimal(cell.spend_cents) / 100
+                total.impressions += cell.impressions
+                total.clicks += cell.clicks
+                total.conversions += cell.purchases
+                total.conversion_value += cell_value
+        return dict(out)
+
+    def _apportioned(self, row: AdDay, local_cents: list[int]) -> list[Decimal]:
+        """The ad row's total of `local_cents` converted at its day's rate (rounded to the cent), apportioned to
+        its parts in proportion to them, to the cent."""
+        currency = row.campaign.account.currency
+        total = fx.convert(Decimal(sum(local_cents)) / 100, currency, row.day, self.currency)
+        return [Decimal(cents) / 100 for cents in demographics.apportion(int(total * 100), local_cents)]
 
     def spend_by_platform_month(self) -> dict[tuple[str, str], Decimal]:
         """spend() for every (platform, 'YYYY-MM') with delivery."""

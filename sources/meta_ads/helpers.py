@@ -52,7 +52,8 @@ AD_INSIGHTS_SCHEMA = pa.schema(
 )
 
 # Insights with breakdowns=age,gender: the same columns plus the two breakdowns, one row per account x ad x day x
-# age x gender. Loaded through the Parquet file path (docs/sources/exports.md); the API connector does not fetch it yet.
+# age x gender. Loaded by the `ad_insights_age_gender` resource, or through the Parquet file path
+# (docs/sources/exports.md).
 AD_INSIGHTS_AGE_GENDER_SCHEMA = AD_INSIGHTS_SCHEMA.append(field("age", pa.string(), nullable=False)).append(
     field("gender", pa.string(), nullable=False)
 )
@@ -84,6 +85,13 @@ def sum_actions(actions: Sequence[dict[str, Any]] | None, action_type: str | Non
             continue
         total = (total or Decimal(0)) + Decimal(str(action.get("value") or 0))
     return total
+
+
+def breakdown_row(raw: dict[str, Any], account_id: str, timezone: str | None, action_type: str) -> dict[str, Any]:
+    """Shape one insights row with breakdowns=age,gender to the `ad_insights_age_gender` raw contract: the
+    `ad_insights` columns plus `age` and `gender` as Meta serves them (18-24 ... 65+, Unknown; female, male,
+    unknown)."""
+    return {**insight_row(raw, account_id, timezone, action_type), "age": raw.get("age"), "gender": raw.get("gender")}
 
 
 def insight_row(raw: dict[str, Any], account_id: str, timezone: str | None, action_type: str) -> dict[str, Any]:
@@ -138,15 +146,19 @@ class AccountDirectory:
         return self._accounts[account_id]
 
 
-def insights_params(since: dt.date, until: dt.date) -> dict[str, Any]:
-    """Query of one daily, ad-level insights request over [since, until]."""
-    return {
+def insights_params(since: dt.date, until: dt.date, *, age_gender: bool = False) -> dict[str, Any]:
+    """Query of one daily, ad-level insights request over [since, until]; with `age_gender`, broken down by age and
+    gender (`breakdowns=age,gender`)."""
+    params: dict[str, Any] = {
         "level": settings.INSIGHTS_LEVEL,
         "time_increment": 1,
         "time_range": json.dumps({"since": since.isoformat(), "until": until.isoformat()}),
         "fields": ",".join(settings.INSIGHTS_FIELDS),
         "limit": settings.PAGE_LIMIT,
     }
+    if age_gender:
+        params["breakdowns"] = ",".join(settings.AGE_GENDER_BREAKDOWNS)
+    return params
 
 
 def window_chunk(
@@ -156,12 +168,15 @@ def window_chunk(
     since: dt.date,
     until: dt.date,
     action_type: str,
+    age_gender: bool = False,
 ) -> Iterator[Chunk]:
-    """Read every page of an account's insights for the window [since, until] into one table."""
-    buffer = ColumnBuffer(AD_INSIGHTS_SCHEMA)
-    params = insights_params(since, until)
+    """Read every page of an account's insights for the window [since, until] into one table; with `age_gender`,
+    the age x gender breakdown of them (`ad_insights_age_gender` rows)."""
+    schema, shape = (AD_INSIGHTS_AGE_GENDER_SCHEMA, breakdown_row) if age_gender else (AD_INSIGHTS_SCHEMA, insight_row)
+    buffer = ColumnBuffer(schema)
+    params = insights_params(since, until, age_gender=age_gender)
     for page in client.pages(f"act_{account_id}/insights", params, account=account_id):
-        buffer.extend(insight_row(raw, account_id, timezone, action_type) for raw in page)
+        buffer.extend(shape(raw, account_id, timezone, action_type) for raw in page)
     yield Chunk(account_id, buffer.flush() if len(buffer) else None, read_through=until)
 
 
@@ -171,13 +186,16 @@ def insights_chunks(
     until: dt.date,
     action_type: str,
     workers: int = settings.MAX_WORKERS,
+    *,
+    age_gender: bool = False,
 ) -> Iterator[Chunk]:
-    """Insights of each (account_id, timezone, since) from its `since` to `until`, in 30-day windows.
+    """Insights of each (account_id, timezone, since) from its `since` to `until`, in 30-day windows; with
+    `age_gender`, broken down by age and gender.
 
     Windows are fetched concurrently (up to `workers` at once); each window pages through its cursor.
     """
     producers = [
-        partial(window_chunk, client, account_id, timezone, first, last, action_type)
+        partial(window_chunk, client, account_id, timezone, first, last, action_type, age_gender)
         for account_id, timezone, since in accounts
         for first, last in day_windows(since, until, settings.WINDOW_DAYS)
     ]

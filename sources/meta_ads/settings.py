@@ -27,10 +27,12 @@ INSIGHTS_FIELDS = (
     "video_play_actions",
 )
 INSIGHTS_LEVEL = "ad"
+# The breakdowns of the `ad_insights_age_gender` resource (same fields, level and windows as `ad_insights`).
+AGE_GENDER_BREAKDOWNS = ("age", "gender")
 # Days per insights request (time_range); Meta answers long daily ranges slowly or asks for async jobs.
 WINDOW_DAYS = 30
 PAGE_LIMIT = 500
 # Insights windows fetched at once (Meta throttles per ad account; retries absorb the occasional 80004).
 MAX_WORKERS = 3
-# Resource-state key of the per-account cursors: the last day read.
+# Resource-state key of the per-account cursors: the last day read (each resource keeps its own).
 CURSOR_STATE_KEY = "read_through"

@@ -1,4 +1,5 @@
-"""TikTok Ads (TikTok API for Business v1.3) connector: advertisers and daily ad-level integrated reports.
+"""TikTok Ads (TikTok API for Business v1.3) connector: advertisers, daily ad-level integrated reports and their
+audience (age x gender) breakdown.
 
 `ad_insights` is incremental on `stat_date`, with a cursor per advertiser (the last day read, kept in the dlt
 resource state): the first run reads from `start_date`; every later run re-reads from (the last day read −
@@ -6,6 +7,8 @@ resource state): the first run reads from `start_date`; every later run re-reads
 (attribution windows) with their current values. An advertiser added later is read from `start_date`.
 Reports are synchronous `GET /report/integrated/get/` calls (BASIC, AUCTION_AD, by ad_id x stat_time_day), at
 most 30 days each. Money stays in the advertiser currency; days are advertiser-timezone days.
+`ad_insights_age_gender` reads AUDIENCE reports by ad_id x stat_time_day x age x gender the same way (its own
+cursors, the same windows and look-back), merged on the insights key plus `age` and `gender`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ from sources.common.dates import parse_date, resolve_end_date
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.common.ids import checked_ids
 from sources.tiktok_ads import settings
-from sources.tiktok_ads.helpers import ADVERTISERS_SCHEMA, AdvertiserDirectory, TikTokClient, insights_chunks
+from sources.tiktok_ads.helpers import (
+    AD_INSIGHTS_AGE_GENDER_KEY,
+    ADVERTISERS_SCHEMA,
+    AdvertiserDirectory,
+    TikTokClient,
+    insights_chunks,
+)
 
 __all__ = ["tiktok_ads_source"]
 
@@ -60,6 +69,26 @@ def ad_insights(
     yield from drain_chunks(insights_chunks(client, wanted, end_date), cursors)
 
 
+@dlt.resource(
+    name="ad_insights_age_gender",
+    write_disposition="merge",
+    primary_key=AD_INSIGHTS_AGE_GENDER_KEY,
+    standalone=False,
+)
+def ad_insights_age_gender(
+    client: TikTokClient,
+    directory: AdvertiserDirectory,
+    advertiser_ids: Sequence[str],
+    start_date: dt.date,
+    lookback_days: int,
+    end_date: dt.date,
+) -> Iterator[pa.Table]:
+    """Daily ad-level AUDIENCE reports by age x gender, read as `ad_insights` is."""
+    cursors = AccountCursors(settings.CURSOR_STATE_KEY, start_date, dt.timedelta(days=lookback_days))
+    wanted = [(directory.get(advertiser_id), cursors.since(advertiser_id)) for advertiser_id in advertiser_ids]
+    yield from drain_chunks(insights_chunks(client, wanted, end_date, audience=True), cursors)
+
+
 @dlt.source(name="tiktok_ads", section="tiktok_ads", max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
 def tiktok_ads_source(
     advertiser_ids: list[str] = dlt.config.value,
@@ -68,8 +97,9 @@ def tiktok_ads_source(
     start_date: str = dlt.config.value,
     lookback_days: int = 28,
     end_date: str | None = None,
+    age_gender: bool = True,
 ) -> Sequence[DltResource]:
-    """TikTok Ads for `advertiser_ids`, loaded into `advertisers` and `ad_insights`.
+    """TikTok Ads for `advertiser_ids`, loaded into `advertisers`, `ad_insights` and `ad_insights_age_gender`.
 
     Args:
         advertiser_ids: advertiser ids the token is authorized for.
@@ -79,12 +109,15 @@ def tiktok_ads_source(
         start_date: first day (YYYY-MM-DD) read on a first run.
         lookback_days: days before the last loaded day re-read on every later run (restatements).
         end_date: last day read (advertiser time zone); yesterday in UTC by default.
+        age_gender: also read the AUDIENCE reports by age and gender (`ad_insights_age_gender`, about 8 rows per ad
+            day); false leaves that table to the Parquet file path (docs/sources/exports.md).
     """
     ensure_dlt_columns()
     client = TikTokClient(base_url, access_token)
     directory = AdvertiserDirectory(client)
     ids = checked_ids(settings.SOURCE_NAME, "advertiser_ids", advertiser_ids)
-    return (
-        advertisers(directory, ids),
-        ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),
-    )
+    window = (ids, parse_date(start_date), lookback_days, resolve_end_date(end_date))
+    resources = [advertisers(directory, ids), ad_insights(client, directory, *window)]
+    if age_gender:
+        resources.append(ad_insights_age_gender(client, directory, *window))
+    return resources

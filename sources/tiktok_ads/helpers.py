@@ -53,8 +53,8 @@ AD_INSIGHTS_SCHEMA = pa.schema(
 )
 
 # An AUDIENCE report (dimensions ad_id, stat_time_day, age, gender): the insights columns plus `age` (AGE_18_24, ...)
-# and `gender` (MALE, FEMALE, NONE). Loaded through the Parquet file path (docs/sources/exports.md); the API connector
-# does not fetch it yet.
+# and `gender` (MALE, FEMALE, NONE). TikTok reports no reach or video plays by audience: those stay null. Loaded by the
+# `ad_insights_age_gender` resource, or through the Parquet file path (docs/sources/exports.md).
 AD_INSIGHTS_AGE_GENDER_SCHEMA = AD_INSIGHTS_SCHEMA.append(field("age", pa.string(), nullable=False)).append(
     field("gender", pa.string(), nullable=False)
 )
@@ -160,14 +160,22 @@ def report_row(raw: Mapping[str, Any], advertiser: Mapping[str, Any]) -> dict[st
     }
 
 
-def report_params(advertiser_id: str, since: dt.date, until: dt.date) -> dict[str, Any]:
-    """Query of one synchronous daily AUCTION_AD report over [since, until] (list values JSON-encoded)."""
+def audience_row(raw: Mapping[str, Any], advertiser: Mapping[str, Any]) -> dict[str, Any]:
+    """Shape one AUDIENCE report row to the `ad_insights_age_gender` raw contract: the `ad_insights` columns plus
+    `age` and `gender` as TikTok serves them (AGE_18_24 ... AGE_55_100; MALE, FEMALE, NONE)."""
+    dims = raw.get("dimensions") or {}
+    return {**report_row(raw, advertiser), "age": dims.get("age"), "gender": dims.get("gender")}
+
+
+def report_params(advertiser_id: str, since: dt.date, until: dt.date, *, audience: bool = False) -> dict[str, Any]:
+    """Query of one synchronous daily AUCTION_AD report over [since, until] (list values JSON-encoded): BASIC, or
+    with `audience` the AUDIENCE report by age and gender."""
     return {
         "advertiser_id": advertiser_id,
-        "report_type": settings.REPORT_TYPE,
+        "report_type": settings.AUDIENCE_REPORT_TYPE if audience else settings.REPORT_TYPE,
         "data_level": settings.DATA_LEVEL,
-        "dimensions": json.dumps(list(settings.DIMENSIONS)),
-        "metrics": json.dumps(list(settings.METRICS)),
+        "dimensions": json.dumps(list(settings.AUDIENCE_DIMENSIONS if audience else settings.DIMENSIONS)),
+        "metrics": json.dumps(list(settings.AUDIENCE_METRICS if audience else settings.METRICS)),
         "start_date": since.isoformat(),
         "end_date": until.isoformat(),
         "page_size": settings.PAGE_SIZE,
@@ -175,13 +183,16 @@ def report_params(advertiser_id: str, since: dt.date, until: dt.date) -> dict[st
 
 
 def window_chunk(
-    client: TikTokClient, advertiser: Mapping[str, Any], since: dt.date, until: dt.date
+    client: TikTokClient, advertiser: Mapping[str, Any], since: dt.date, until: dt.date, audience: bool = False
 ) -> Iterator[Chunk]:
-    """Read every page of an advertiser's report for [since, until] into one table."""
+    """Read every page of an advertiser's report for [since, until] into one table; with `audience`, the AUDIENCE
+    report by age and gender (`ad_insights_age_gender` rows)."""
     advertiser_id = advertiser["advertiser_id"]
-    buffer = ColumnBuffer(AD_INSIGHTS_SCHEMA)
-    for page in client.report_pages(report_params(advertiser_id, since, until), account=advertiser_id):
-        buffer.extend(report_row(raw, advertiser) for raw in page)
+    schema, shape = (AD_INSIGHTS_AGE_GENDER_SCHEMA, audience_row) if audience else (AD_INSIGHTS_SCHEMA, report_row)
+    buffer = ColumnBuffer(schema)
+    params = report_params(advertiser_id, since, until, audience=audience)
+    for page in client.report_pages(params, account=advertiser_id):
+        buffer.extend(shape(raw, advertiser) for raw in page)
     yield Chunk(advertiser_id, buffer.flush() if len(buffer) else None, read_through=until)
 
 
@@ -190,10 +201,13 @@ def insights_chunks(
     advertisers: Sequence[tuple[Mapping[str, Any], dt.date]],
     until: dt.date,
     workers: int = settings.MAX_WORKERS,
+    *,
+    audience: bool = False,
 ) -> Iterator[Chunk]:
-    """Reports of each (advertiser, since) from `since` to `until`, in 30-day windows fetched concurrently."""
+    """Reports of each (advertiser, since) from `since` to `until`, in 30-day windows fetched concurrently; with
+    `audience`, the AUDIENCE reports by age and gender."""
     producers = [
-        partial(window_chunk, client, advertiser, first, last)
+        partial(window_chunk, client, advertiser, first, last, audience)
         for advertiser, since in advertisers
         for first, last in day_windows(since, until, settings.WINDOW_DAYS)
     ]

@@ -34,6 +34,11 @@ METRICS = (
     "total_complete_payment_rate",
     "video_play_actions",
 )
+# The AUDIENCE report of `ad_insights_age_gender`: the same ad-day rows by age and gender, with the same metrics but
+# those TikTok does not report by audience (reach, video plays).
+AUDIENCE_REPORT_TYPE = "AUDIENCE"
+AUDIENCE_DIMENSIONS = (*DIMENSIONS, "age", "gender")
+AUDIENCE_METRICS = tuple(m for m in METRICS if m not in ("reach", "video_play_actions"))
 # A synchronous report with stat_time_day covers at most 30 days; page_size is at most 1000.
 WINDOW_DAYS = 30
 PAGE_SIZE = 1000

@@ -35,9 +35,7 @@ def test_every_mart_is_listed_and_has_rows(engine: sa.Engine) -> None:
     assert sorted(tables) == MART_MODELS
     with engine.connect() as con:
         counts = {table: con.execute(sa.text(f"select count(*) from marts.{table}")).scalar_one() for table in tables}
-    # The age/gender breakdowns come only from dropped Parquet files so far (docs/sources/exports.md): the sandbox's
-    # APIs serve none, so that mart is empty here and filled in tests/unit/dbt/test_ad_demographics_models.py.
-    assert {table: n for table, n in counts.items() if n == 0} == {"fct_ad_demographics_daily": 0}
+    assert {table: n for table, n in counts.items() if n == 0} == {}
 
 
 def test_money_read_through_sqlalchemy_equals_the_truth(engine: sa.Engine) -> None:

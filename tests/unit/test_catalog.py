@@ -8,12 +8,12 @@ from socialmart.catalog import SOURCES, use_sandbox
 from socialmart.config import load_settings
 
 EXPECTED_RESOURCES = {
-    "meta_ads": {"ad_accounts", "ad_insights"},
+    "meta_ads": {"ad_accounts", "ad_insights", "ad_insights_age_gender"},
     "instagram": {"media", "account_insights_daily", "accounts"},
     "facebook_pages": {"posts", "page_insights_daily", "pages"},
     "shopify": {"shops", "orders"},
     "ga4": {"traffic_daily"},
-    "tiktok_ads": {"advertisers", "ad_insights"},
+    "tiktok_ads": {"advertisers", "ad_insights", "ad_insights_age_gender"},
     "google_ads": {"ad_insights"},
     "tiktok_organic": {"videos", "account_daily"},
     "youtube": {"channels", "videos", "channel_daily"},

@@ -1,8 +1,8 @@
 {#-
     Ad delivery by age and gender of the platforms that report it (Meta breakdowns=age,gender; TikTok AUDIENCE
-    reports), one row per platform x account x ad x account-timezone day x age_range x gender, converted to the
-    reporting currency at the FX rate of the row's day and rounded to the cent per row, as int_ad_performance_unioned
-    does. The row's currency, else its account's.
+    reports), one row per platform x account x ad x account-timezone day x age_range x gender, money in the account
+    currency with the FX rate of the row's day (the row's currency, else its account's). fct_ad_demographics_daily
+    converts it per ad day (macro apportioned_by_ad_day).
 -#}
 with
 
@@ -28,7 +28,7 @@ fx_rates as (
 
 ),
 
-converted as (
+with_rates as (
 
     select
         unioned.platform,
@@ -43,18 +43,21 @@ converted as (
         coalesce(unioned.currency_code, unioned.account_currency_code) as currency_code,
         fx_rates.rate_to_reporting as fx_rate,
         unioned.spend_local,
-        {{ convert_currency('unioned.spend_local', 'fx_rates.rate_to_reporting') }} as spend,
         unioned.impressions,
         unioned.clicks,
         unioned.platform_conversions,
-        unioned.platform_conversion_value_local,
-        {{ convert_currency('unioned.platform_conversion_value_local', 'fx_rates.rate_to_reporting') }}
-            as platform_conversion_value
+        unioned.platform_conversion_value_local
     from unioned
     left join fx_rates
         on coalesce(unioned.currency_code, unioned.account_currency_code) = fx_rates.currency_code
         and unioned.date_day = fx_rates.date_day
 
+),
+
+final as (
+
+    select * from with_rates
+
 )
 
-select * from converted
+select * from final

@@ -1,8 +1,29 @@
+{#-
+    Money is converted per ad day, as int_ad_performance_unioned converts the ad's row: the ad day's breakdown total
+    (in the account currency) at the FX rate of its day, rounded to the cent, then apportioned to its age x gender
+    rows in proportion to their local amounts, to the cent (macro apportioned_by_ad_day). So where a platform's
+    breakdown adds up to its ad row (as the sandbox's does), the ad day's rows add up to fct_ad_performance_daily in
+    the reporting currency too, not only in the account currency.
+-#}
 with
+
+breakdown as (
+
+    select * from {{ ref('int_ad_demographics_unioned') }}
+
+),
+
+{{ apportioned_by_ad_day('spend_local', 'breakdown', 'spend_apportioned') }},
+
+{{ apportioned_by_ad_day('platform_conversion_value_local', 'spend_apportioned', 'value_apportioned') }},
 
 demographics as (
 
-    select * from {{ ref('int_ad_demographics_unioned') }}
+    select
+        *,
+        spend_local_converted as spend,
+        platform_conversion_value_local_converted as platform_conversion_value
+    from value_apportioned
 
 ),
 

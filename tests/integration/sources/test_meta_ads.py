@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from sandbox import demographics
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
 from sources.common import SourceAuthError, find_source_error, rows_extracted
@@ -42,6 +43,44 @@ def loaded_rows(helpers: Any, db: Path) -> dict[tuple[str, str, dt.date], tuple[
     return {(a, ad, d): (spend, int(conv), value) for a, ad, d, spend, conv, value in rows}
 
 
+BreakdownKey = tuple[str, str, dt.date, str, str]
+# spend, impressions, clicks, reach, conversions, conversion value, video views
+BreakdownRow = tuple[Decimal, int, int, int, int, Decimal, int]
+BREAKDOWN_METRICS = "spend, impressions, clicks, reach, conversions, conversion_value, video_views"
+
+
+def world_breakdown_rows(server: SandboxServer) -> dict[BreakdownKey, BreakdownRow]:
+    """(account, ad, day, age, gender) -> the metrics of every age x gender row the sandbox serves at its as_of,
+    ages and genders as Meta serves them."""
+    out = {}
+    for row in server.world.ad_days:
+        if row.campaign.platform != "meta":
+            continue
+        for cell in demographics.breakdown(row, server.as_of):
+            key = (row.campaign.account_id, row.ad.ad_id, row.day, demographics.meta_age(cell.age), cell.gender)
+            out[key] = (
+                Decimal(cell.spend_cents) / 100,
+                cell.impressions,
+                cell.clicks,
+                cell.reach,
+                cell.purchases,
+                Decimal(cell.purchase_value_cents) / 100,
+                cell.video_views,
+            )
+    return out
+
+
+def loaded_breakdown_rows(helpers: Any, db: Path) -> dict[BreakdownKey, BreakdownRow]:
+    rows = helpers.query(
+        db,
+        f"select account_id, ad_id, date_start, age, gender, {BREAKDOWN_METRICS} from {DATASET}.ad_insights_age_gender",
+    )
+    return {
+        tuple(key): (spend, imp, clicks, reach, int(conv), value, views)
+        for *key, spend, imp, clicks, reach, conv, value, views in rows
+    }
+
+
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, helpers: Any) -> dict[str, Any]:
     """One first run at AS_OF with small pages (so that every window needs several pages)."""
@@ -49,6 +88,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, 
     db = base / "warehouse.duckdb"
     pipeline = helpers.new_pipeline(db, DATASET, base / "pipelines")
     before = helpers.count_requests(sandbox, "/insights")
+    before_breakdowns = _breakdown_requests(sandbox)
     patch = pytest.MonkeyPatch()
     patch.setattr(meta_settings, "PAGE_LIMIT", 50)
     started = time.perf_counter()
@@ -61,8 +101,14 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, 
         "db": db,
         "extracted": rows_extracted(pipeline),
         "insights_requests": helpers.count_requests(sandbox, "/insights") - before,
+        "breakdown_requests": _breakdown_requests(sandbox) - before_breakdowns,
         "seconds": seconds,
     }
+
+
+def _breakdown_requests(server: SandboxServer) -> int:
+    """How many insights requests with breakdowns the server received."""
+    return sum(1 for _, target in server.requests if "/insights" in target and "breakdowns=age%2Cgender" in target)
 
 
 def test_first_run_pages_through_every_row(first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any) -> None:
@@ -87,6 +133,50 @@ def test_first_run_pages_through_every_row(first_run: dict[str, Any], sandbox: S
         ("1001", "Northwind Threads US", "USD", "America/Los_Angeles"),
         ("1002", "Northwind Threads EU", "EUR", "Europe/Berlin"),
     ]
+
+
+def test_age_gender_breakdown_loads_every_row_the_sandbox_serves(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any
+) -> None:
+    expected = world_breakdown_rows(sandbox)
+    assert loaded_breakdown_rows(helpers, first_run["db"]) == expected
+    assert first_run["extracted"]["ad_insights_age_gender"] == len(expected)
+    assert first_run["breakdown_requests"] >= len(expected) // 50  # 50 rows a page here too
+    ages, genders = ({key[i] for key in expected} for i in (3, 4))
+    assert (
+        {"25-34", "35-44", "Unknown"}
+        <= ages
+        <= {"13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "Unknown"}
+    )
+    assert genders == {"female", "male", "unknown"}
+    # Every ad day's rows add up exactly (to the cent, every count) to its unbroken insights row.
+    sums = helpers.query(
+        first_run["db"],
+        f"select account_id, ad_id, date_start, {', '.join(f'sum({m})' for m in BREAKDOWN_METRICS.split(', '))} "
+        f"from {DATASET}.ad_insights_age_gender group by all",
+    )
+    insights = helpers.query(
+        first_run["db"], f"select account_id, ad_id, date_start, {BREAKDOWN_METRICS} from {DATASET}.ad_insights"
+    )
+    assert sorted(sums) == sorted(insights) and len(insights) == len(world_rows(sandbox))
+    # The breakdown rows carry the insights' columns: account currency and time zone, campaign and ad set.
+    [(mismatched,)] = helpers.query(
+        first_run["db"],
+        f"select count(*) from {DATASET}.ad_insights_age_gender b join {DATASET}.ad_insights i "
+        "using (account_id, ad_id, date_start) where b.account_currency is distinct from i.account_currency "
+        "or b.account_timezone is distinct from i.account_timezone or b.campaign_id is distinct from i.campaign_id "
+        "or b.adset_id is distinct from i.adset_id or b.campaign_id is null",
+    )
+    assert mismatched == 0
+
+
+def test_age_gender_breakdown_is_optional() -> None:
+    def tables(**overrides: Any) -> set[str]:
+        source = meta_ads_source(account_ids=["1001"], access_token="t", start_date="2025-01-01", **overrides)
+        return set(source.resources)
+
+    assert tables() == {"ad_accounts", "ad_insights", "ad_insights_age_gender"}
+    assert tables(age_gender=False) == {"ad_accounts", "ad_insights"}
 
 
 def test_raw_contract_types(first_run: dict[str, Any], helpers: Any) -> None:
@@ -126,6 +216,11 @@ def test_second_run_rereads_lookback_and_merges_restatements(
     assert loaded_rows(helpers, db) == expected
     restated = [k for k, v in world_rows(sandbox).items() if expected[k] != v]
     assert restated, "the sandbox should restate recent days"
+    # The age x gender breakdown: the same look-back window re-read, its restated rows merged.
+    cells = world_breakdown_rows(sandbox_next)
+    assert rows_extracted(pipeline)["ad_insights_age_gender"] == sum(1 for key in cells if key[2] >= since)
+    assert loaded_breakdown_rows(helpers, db) == cells
+    assert any(cells[key] != value for key, value in world_breakdown_rows(sandbox).items())
 
 
 def test_throttling_and_server_errors_are_retried(faulty_sandbox: Any, helpers: Any, tmp_path: Path) -> None:

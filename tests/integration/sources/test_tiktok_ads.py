@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox import credentials
+from sandbox import credentials, demographics
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
 from sandbox.truth import Truth
@@ -65,6 +65,38 @@ def loaded_rows(helpers: Any, db: Path) -> dict[tuple[str, str, dt.date], Row]:
     return {(a, ad, d): (spend, n, value, imp) for a, ad, d, spend, n, value, imp in rows}
 
 
+BreakdownKey = tuple[str, str, dt.date, str, str]
+# spend, impressions, clicks, complete payments, their value
+BreakdownRow = tuple[Decimal, int, int, int, Decimal]
+BREAKDOWN_METRICS = "spend, impressions, clicks, complete_payment, total_complete_payment_rate"
+
+
+def world_breakdown_rows(server: SandboxServer) -> dict[BreakdownKey, BreakdownRow]:
+    """(advertiser, ad, day, age, gender) -> the metrics of every AUDIENCE report row the sandbox serves at its
+    as_of, ages and genders as TikTok serves them."""
+    out = {}
+    for row in server.world.ad_days_for(ADVERTISER):
+        for cell in demographics.breakdown(row, server.as_of):
+            age, gender = demographics.tiktok_age(cell.age), demographics.tiktok_gender(cell.gender)
+            out[(ADVERTISER, row.ad.ad_id, row.day, age, gender)] = (
+                Decimal(cell.spend_cents) / 100,
+                cell.impressions,
+                cell.clicks,
+                cell.purchases,
+                Decimal(cell.purchase_value_cents) / 100,
+            )
+    return out
+
+
+def loaded_breakdown_rows(helpers: Any, db: Path) -> dict[BreakdownKey, BreakdownRow]:
+    rows = helpers.query(
+        db,
+        f"select advertiser_id, ad_id, stat_date, age, gender, {BREAKDOWN_METRICS} "
+        f"from {DATASET}.ad_insights_age_gender",
+    )
+    return {tuple(row[:5]): tuple(row[5:]) for row in rows}
+
+
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory, sandbox: SandboxServer, helpers: Any) -> dict[str, Any]:
     """One first run at AS_OF with small pages (so that every 30-day window needs several pages)."""
@@ -100,6 +132,50 @@ def test_first_run_pages_through_every_row(first_run: dict[str, Any], sandbox: S
         f"from {DATASET}.ad_insights",
     )
     assert (currency, timezone) == ("USD", "America/New_York") and names > 0
+
+
+def test_audience_report_loads_every_row_the_sandbox_serves(
+    first_run: dict[str, Any], sandbox: SandboxServer, helpers: Any
+) -> None:
+    expected = world_breakdown_rows(sandbox)
+    assert loaded_breakdown_rows(helpers, first_run["db"]) == expected
+    assert first_run["extracted"]["ad_insights_age_gender"] == len(expected)
+    audience = [t for _, t in sandbox.requests if "/report/integrated/get" in t and "report_type=AUDIENCE" in t]
+    assert len(audience) >= len(expected) // 20  # 20 rows a page here too
+    ages, genders = ({key[i] for key in expected} for i in (3, 4))
+    assert (
+        {"AGE_35_44", "AGE_55_100"}
+        <= ages
+        <= {"AGE_13_17", "AGE_18_24", "AGE_25_34", "AGE_35_44", "AGE_45_54", "AGE_55_100"}
+    )
+    assert genders == {"FEMALE", "MALE", "NONE"}
+    # Every ad day's rows add up exactly (to the cent, every count) to its BASIC report row.
+    sums = helpers.query(
+        first_run["db"],
+        f"select advertiser_id, ad_id, stat_date, {', '.join(f'sum({m})' for m in BREAKDOWN_METRICS.split(', '))} "
+        f"from {DATASET}.ad_insights_age_gender group by all",
+    )
+    insights = helpers.query(
+        first_run["db"], f"select advertiser_id, ad_id, stat_date, {BREAKDOWN_METRICS} from {DATASET}.ad_insights"
+    )
+    assert sorted(sums) == sorted(insights) and len(insights) == len(world_rows(sandbox))
+    # TikTok reports no reach or video plays by audience; the advertiser and parent columns are the insights'.
+    [(reach, views, currency, timezone, campaigns, adgroups)] = helpers.query(
+        first_run["db"],
+        "select count(reach), count(video_play_actions), max(advertiser_currency), max(advertiser_timezone), "
+        f"count(campaign_id), count(adgroup_id) from {DATASET}.ad_insights_age_gender",
+    )
+    assert (reach, views, currency, timezone) == (0, 0, "USD", "America/New_York")
+    assert campaigns == adgroups == len(expected)
+
+
+def test_audience_report_is_optional() -> None:
+    def tables(**overrides: Any) -> set[str]:
+        source = tiktok_ads_source(advertiser_ids=["7001"], access_token="t", start_date="2025-01-01", **overrides)
+        return set(source.resources)
+
+    assert tables() == {"advertisers", "ad_insights", "ad_insights_age_gender"}
+    assert tables(age_gender=False) == {"advertisers", "ad_insights"}
 
 
 def test_full_load_equals_truth_spend_per_month(
@@ -150,6 +226,11 @@ def test_second_run_rereads_lookback_and_merges_restatements(
     assert loaded_rows(helpers, db) == expected
     restated = [k for k, v in world_rows(sandbox).items() if expected[k] != v]
     assert restated, "the sandbox should restate recent days"
+    # The AUDIENCE report: the same look-back window re-read, its restated rows merged.
+    cells = world_breakdown_rows(sandbox_next)
+    assert rows_extracted(pipeline)["ad_insights_age_gender"] == sum(1 for key in cells if key[2] >= since)
+    assert loaded_breakdown_rows(helpers, db) == cells
+    assert any(cells[key] != value for key, value in world_breakdown_rows(sandbox).items())
 
 
 def test_http_429_and_5xx_are_retried_honouring_retry_after(faulty_sandbox: Any, helpers: Any, tmp_path: Path) -> None:

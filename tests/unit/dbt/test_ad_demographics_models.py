@@ -1,5 +1,6 @@
 """fct_ad_demographics_daily built by dbt from the agency generator's Meta and TikTok breakdown files (loaded through
-the raw Parquet file path): its totals equal the files' totals to the cent, in the account currency and in USD."""
+the raw Parquet file path): its totals equal the files' totals to the cent, in the account currency and in USD
+(converted per ad day, as int_ad_demographics_unioned does)."""
 
 from __future__ import annotations
 
@@ -39,23 +40,26 @@ def built(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> tuple[P
 
 
 def _expected(out: Path) -> dict[tuple[str, str], tuple[Decimal, Decimal, int]]:
-    """(platform, account) -> (spend in the account currency, spend in USD rounded per row, impressions)."""
+    """(platform, account) -> (spend in the account currency, spend in USD rounded per ad day, impressions)."""
     rates: dict[tuple[str, str], Decimal] = {}
     with (out / "inputs" / "fx_rates.csv").open() as handle:
         for row in csv.DictReader(handle):
             rates[(row["base_currency"], row["rate_date"])] = Decimal(row["rate"])
     totals: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    ad_days: dict[tuple[str, str, str, str, str], Decimal] = defaultdict(Decimal)
     for source, (platform, account_column, day_column) in COLUMNS.items():
         files = sorted((out / "exports" / "raw" / source / "ad_insights_age_gender").glob("*.parquet"))
         table = pa.concat_tables(pq.read_table(path) for path in files).to_pylist()
         currency_column = "account_currency" if source == "meta_ads" else "advertiser_currency"
         for row in table:
-            currency, day = row[currency_column], row[day_column].isoformat()
-            rate = Decimal(1) if currency == "USD" else rates[(currency, day)]
             total = totals[(platform, row[account_column])]
             total[0] += row["spend"]
-            total[1] += (row["spend"] * rate).quantize(CENT, rounding=ROUND_HALF_UP)
             total[2] += row["impressions"]
+            key = (platform, row[account_column], row["ad_id"], row[day_column].isoformat(), row[currency_column])
+            ad_days[key] += row["spend"]
+    for (platform, account, _, day, currency), spend in ad_days.items():
+        rate = Decimal(1) if currency == "USD" else rates[(currency, day)]
+        totals[(platform, account)][1] += (spend * rate).quantize(CENT, rounding=ROUND_HALF_UP)
     return {key: tuple(value) for key, value in totals.items()}
 
 
