@@ -64,3 +64,35 @@ def test_a_refused_account_fails_the_source_naming_it_and_loads_nothing(
     assert not db.exists() or helpers.query(
         db, f"select count(*) from information_schema.tables where table_schema = 'raw_{name}'"
     ) == [(0,)], "nothing of the failed run may be loaded"
+
+
+# One token per account: a refused token among several accounts' good ones (Stripe's restricted keys, Pinterest's
+# per-username tokens). The token looks real but the platform does not accept it.
+REFUSED_TOKENS = {"stripe": ("api_keys", "sk_live_51RevokedKeyOfOneAccount0000000000000000"),
+                  "pinterest": ("access_tokens", "pina_RevokedTokenOfOneAccount000000000000")}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_TOKENS))
+def test_a_refused_token_among_several_accounts_fails_the_source_naming_its_account(
+    name: str, sandbox: SandboxServer, helpers: Any, tmp_path: Path
+) -> None:
+    setting, bad_token = REFUSED_TOKENS[name]
+    settings = source_settings(sandbox.url)[name]
+    good, refused = list(settings[setting])  # two accounts: the first keeps its token, the second's is refused
+    factory = next(spec for spec in SOURCES if spec.name == name)._factory()
+    run = {"start_date": helpers.START_DATE, "end_date": helpers.end_date_for(sandbox), "pii_salt": helpers.PII_SALT}
+    kwargs = {**settings, setting: {good: settings[setting][good], refused: bad_token}}
+    kwargs |= {key: value for key, value in run.items() if key in inspect.signature(factory).parameters}
+    db = tmp_path / "warehouse.duckdb"
+    pipeline = helpers.new_pipeline(db, f"raw_{name}", tmp_path / "pipelines")
+    with pytest.raises(PipelineStepFailed) as raised:
+        pipeline.run(factory(**kwargs))
+    error = find_source_error(raised.value)
+    assert isinstance(error, SourceApiError), raised.value
+    message = str(error)
+    assert message.startswith(f"{name}: ") and f"for account {refused} failed" in message, message
+    assert f"sources.{name}.{setting}" in message, message
+    assert bad_token not in message and settings[setting][good] not in message
+    assert not db.exists() or helpers.query(
+        db, f"select count(*) from information_schema.tables where table_schema = 'raw_{name}'"
+    ) == [(0,)], "nothing of the failed run may be loaded, the good account's rows included"
