@@ -468,17 +468,18 @@ class Truth:
         """fct_ad_demographics_daily per (platform, account-timezone day, age_range, gender) for the loaded platforms
         that report an age x gender breakdown (meta, tiktok): the breakdown rows of sandbox.demographics as reported
         at as_of, which sum exactly to the ad rows in the account currency. Spend and purchase value are converted
-        per ad row (its day's rate, rounded to the cent, as spend() does) and that amount apportioned to the ad's
-        age x gender rows in proportion to their local amounts, to the cent (largest remainder, ties to the first
-        row by age then gender), so they add up to the ad rows in the reporting currency too. Ages and genders in
+        per ad row (its day's rate, rounded to the cent once, as spend() does) and shared by the ad's age x gender
+        rows by running total in age, gender order (each row: the rounded running total of the exact conversions
+        through it less the one before it), so they add up to the ad rows in the reporting currency too. Ages and
+        genders in
         the mart's vocabulary (18-24 ... 65+ and unknown for Meta, 55+ TikTok's oldest; female, male, unknown)."""
         out: dict[tuple[str, date, str, str], DemographicDay] = defaultdict(DemographicDay)
         for r, _ in self._loaded_ad_rows():
             if r.campaign.platform not in demographics.PLATFORMS:
                 continue
-            cells = demographics.breakdown(r, self.as_of)
-            spend = self._apportioned(r, [cell.spend_cents for cell in cells])
-            value = self._apportioned(r, [cell.purchase_value_cents for cell in cells])
+            cells = sorted(demographics.breakdown(r, self.as_of), key=lambda cell: (cell.age, cell.gender))
+            spend = self._converted_by_running_total(r, [cell.spend_cents for cell in cells])
+            value = self._converted_by_running_total(r, [cell.purchase_value_cents for cell in cells])
             for cell, cell_spend, cell_value in zip(cells, spend, value, strict=True):
                 total = out[(r.campaign.platform, r.day, cell.age, cell.gender)]
                 total.spend += cell_spend
@@ -489,12 +490,19 @@ class Truth:
                 total.conversion_value += cell_value
         return dict(out)
 
-    def _apportioned(self, row: AdDay, local_cents: list[int]) -> list[Decimal]:
-        """The ad row's total of `local_cents` converted at its day's rate (rounded to the cent), apportioned to
-        its parts in proportion to them, to the cent."""
+    def _converted_by_running_total(self, row: AdDay, local_cents: list[int]) -> list[Decimal]:
+        """The ad row's parts `local_cents` (in age, gender order) converted at its day's rate so that they add up to
+        their total converted and rounded to the cent once: each part is its rounded running total less the one
+        before it (fct_ad_demographics_daily, macro cents_of_running_total)."""
         currency = row.campaign.account.currency
-        total = fx.convert(Decimal(sum(local_cents)) / 100, currency, row.day, self.currency)
-        return [Decimal(cents) / 100 for cents in demographics.apportion(int(total * 100), local_cents)]
+        rate = fx.rate(currency, row.day) / fx.rate(self.currency, row.day)
+        running, rounded_before, parts = _ZERO, _ZERO, []
+        for cents in local_cents:
+            running += Decimal(cents) / 100 * rate
+            rounded = fx.round_cents(running)
+            parts.append(rounded - rounded_before)
+            rounded_before = rounded
+        return parts
 
     def spend_by_platform_month(self) -> dict[tuple[str, str], Decimal]:
         """spend() for every (platform, 'YYYY-MM') with delivery."""

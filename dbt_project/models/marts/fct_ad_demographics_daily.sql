@@ -1,9 +1,10 @@
 {#-
     Money is converted per ad day, as int_ad_performance_unioned converts the ad's row: the ad day's breakdown total
-    (in the account currency) at the FX rate of its day, rounded to the cent, then apportioned to its age x gender
-    rows in proportion to their local amounts, to the cent (macro apportioned_by_ad_day). So where a platform's
-    breakdown adds up to its ad row (as the sandbox's does), the ad day's rows add up to fct_ad_performance_daily in
-    the reporting currency too, not only in the account currency.
+    (in the account currency) at the FX rate of its day, rounded to the cent once. Its age x gender rows (in
+    age_range, gender order) share it by running total (macro cents_of_running_total): each row is within a cent of
+    its own conversion, and the ad day's rows add up to it exactly. So where a platform's breakdown adds up to its
+    ad row (as the sandbox's does), the ad day's rows add up to fct_ad_performance_daily in the reporting currency
+    too, not only in the account currency. One window over the breakdown rows, shared by both amounts.
 -#}
 with
 
@@ -13,17 +14,38 @@ breakdown as (
 
 ),
 
-{{ apportioned_by_ad_day('spend_local', 'breakdown', 'spend_apportioned') }},
+exact as (
 
-{{ apportioned_by_ad_day('platform_conversion_value_local', 'spend_apportioned', 'value_apportioned') }},
+    select
+        *,
+        cast(spend_local as numeric(18, 2)) * fx_rate as spend_exact,
+        cast(platform_conversion_value_local as numeric(18, 2)) * fx_rate as platform_conversion_value_exact
+    from breakdown
+
+),
+
+running as (
+
+    select
+        *,
+        sum(spend_exact) over ad_day_so_far as spend_running,
+        sum(platform_conversion_value_exact) over ad_day_so_far as platform_conversion_value_running
+    from exact
+    window ad_day_so_far as (
+        partition by platform, account_id, ad_id, date_day
+        order by age_range, gender
+        rows between unbounded preceding and current row
+    )
+
+),
 
 demographics as (
 
     select
         *,
-        spend_local_converted as spend,
-        platform_conversion_value_local_converted as platform_conversion_value
-    from value_apportioned
+        {{ cents_of_running_total('spend') }} as spend,
+        {{ cents_of_running_total('platform_conversion_value') }} as platform_conversion_value
+    from running
 
 ),
 
