@@ -111,10 +111,10 @@ def run_dbt_build(
 
     On a DuckDB build file the incremental models rebuild only the days whose raw data changed, or everything when
     in doubt (socialmart/rebuild_window.py decides, after a `dbt parse` for the manifest, and records the raw
-    tables' fingerprints once dbt succeeded). PostgreSQL always gets `--full-refresh`: its marts are built in a
-    fresh schema anyway. On PostgreSQL the raw tables' planner statistics are refreshed first, and those of the
-    tables dbt built after (postgres_publish.analyze_tables). Raises DbtBuildError naming each failed node; an
-    exception inside dbt itself is re-raised with context.
+    tables' fingerprints once dbt succeeded). On PostgreSQL the incremental models always rebuild whole (their
+    full_refresh config): the marts are built in a fresh schema anyway. There the raw tables' planner statistics
+    are refreshed first, and those of the tables dbt built after (postgres_publish.analyze_tables). Raises
+    DbtBuildError naming each failed node; an exception inside dbt itself is re-raised with context.
     """
     from socialmart import rebuild_window
 
@@ -150,7 +150,8 @@ def run_dbt_build(
         # The dbt unit tests check the models' logic, not the night's data: make test runs them (tests/unit/dbt).
         "--exclude-resource-type",
         "unit_test",
-        *(["--full-refresh"] if decision.full_refresh else []),
+        # PostgreSQL: the incremental models configure full_refresh=true themselves (macros/rebuild_window.sql).
+        *(["--full-refresh"] if decision.full_refresh and target.duckdb_file is not None else []),
         *(["--select", *select, "--indirect-selection", "cautious"] if select else []),
         *common,
     ]

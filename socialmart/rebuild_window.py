@@ -11,7 +11,7 @@ from fingerprints of the raw tables upstream of those models (found in dbt's man
   and the column names. A new, changed or vanished row changes its day's fingerprint;
 - a raw table without one is a dimension (ad accounts: time zone, currency) and is fingerprinted whole.
 
-The fingerprints are kept in the build file (`ops.dbt_rebuild_state`), written only after dbt succeeded
+The fingerprints are kept in the build file (`dbt_rebuild.fingerprints`), written only after dbt succeeded
 (`record`), and dropped before dbt runs (`decide`), so a build that fails or is discarded never leaves state that
 does not describe its models. `rebuild_from` is the earliest changed day minus one day of margin (a raw day and the
 model's account-timezone date_day may differ by a day). Every model row of a day depends only on raw rows of that
@@ -37,9 +37,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-STATE_SCHEMA = "ops"
-STATE_TABLE = "dbt_rebuild_state"  # one row per raw table and day (day null: a dimension's whole table)
-PROJECT_TABLE = "dbt_rebuild_project"  # one row: the project fingerprint and run date the state belongs to
+# Not in `ops`, the run history BI reads (tests/e2e/test_bi_duckdb.py): an internal schema of the build file.
+STATE_SCHEMA = "dbt_rebuild"
+STATE_TABLE = "fingerprints"  # one row per raw table and day (day null: a dimension's whole table)
+PROJECT_TABLE = "build"  # one row: the project fingerprint and run date the fingerprints belong to
 ENV_VAR = "SOCIALMART_REBUILD_FROM"  # read by dbt_project/macros/rebuild_window.sql
 MARGIN = timedelta(days=1)
 NOTHING = date(9999, 12, 31)  # rebuild_from when nothing changed: the models insert no row

@@ -6,6 +6,8 @@
     passes it in the environment variable SOCIALMART_REBUILD_FROM (an env_var, not a var: a changed --vars value makes
     dbt re-parse the whole project). Unset or empty means every day: an incremental run then rebuilds everything, so
     a dbt invocation that did not decide a window can never keep stale rows.
+    On PostgreSQL the models set `full_refresh=true`: always rebuilt whole (the marts in a fresh build schema anyway),
+    without the `--full-refresh` flag, which would also drop and recreate every seed with `cascade`.
 -#}
 {% macro rebuild_from_iso() -%}
     {%- set raw = env_var('SOCIALMART_REBUILD_FROM', '') | string | trim -%}

@@ -4,6 +4,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_rebuild_window() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
 ) }}
 with
 

@@ -22,9 +22,6 @@ from socialmart import rebuild_window
 from socialmart.dbt import run_dbt_build
 from socialmart.warehouse import BuildTarget
 
-# The nights build on each other: one worker runs them in order.
-pytestmark = pytest.mark.xdist_group("incremental_ad_models")
-
 SELECT = ["+fct_ad_performance_daily", "+fct_ad_demographics_daily"]
 MODELS = {
     "int_ad_performance_unioned": "intermediate",
@@ -136,7 +133,7 @@ def _full_refresh_rows(warehouse: Path, work: Path, run_date: date, dbt_vars: di
     reference.parent.mkdir()
     shutil.copyfile(warehouse, reference)
     with duckdb.connect(str(reference)) as con:
-        con.execute("drop schema if exists ops cascade")
+        con.execute(f"drop schema if exists {rebuild_window.STATE_SCHEMA} cascade")
         for name, schema in MODELS.items():
             con.execute(f"drop table if exists {schema}.{name}")
     assert _build(reference, run_date, dbt_vars).startswith("full refresh: no rebuild state")
@@ -262,8 +259,10 @@ def test_nothing_changed_rebuilds_nothing(nights: Any) -> None:
     with duckdb.connect(str(warehouse)) as con:
         for name, schema in MODELS.items():
             con.execute(f"update {schema}.{name} set impressions = -7 where date_day = '2025-03-05'")
+    before = {name: len(rows) for name, rows in _rows(warehouse).items()}
     said = _build(warehouse, date(2025, 3, 10), {"calendar_start_date": "2024-12-01"})
     assert said == "dbt: nothing to rebuild in the incremental models (no raw day changed)"
+    assert {name: len(rows) for name, rows in _rows(warehouse).items()} == before  # no row inserted
     with duckdb.connect(str(warehouse)) as con:
         for name, schema in MODELS.items():
             [(marked,)] = con.execute(f"select count(*) from {schema}.{name} where impressions = -7").fetchall()
