@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from prefect import flow, task
@@ -56,7 +56,7 @@ class RunSummary:
     source_errors: dict[str, str] = field(default_factory=dict)
     rejected_files: list[str] = field(default_factory=list)
     export_warnings: list[str] = field(default_factory=list)  # loaded export files with ignored columns
-    dbt: dict[str, int] = field(default_factory=dict)
+    dbt: dict[str, Any] = field(default_factory=dict)  # counts per kind of node, and `rebuild` (a sentence)
     gate_success: bool | None = None  # None: the gate did not run
     gate_summary: str = ""
     published: Path | str | None = None  # the DuckDB file, or the schema and database on PostgreSQL
@@ -117,7 +117,7 @@ class RunSummary:
         return (
             f"{self.dbt.get('models', 0)} models built, {self.dbt.get('tests_passed', 0)} tests passed, "
             f"{self.dbt.get('tests_warned', 0)} warned."
-        )
+        ) + (f" Incremental models: {self.dbt['rebuild']}." if self.dbt.get("rebuild") else "")
 
     def _gate_lines(self) -> list[str]:
         """The gate's verdict and counts, then one line per failed check (error or warning)."""
@@ -272,12 +272,18 @@ def load_exports(
 
 
 @task(timeout_seconds=1800, cache_policy=NO_CACHE)
-def transform(settings: Settings, target: BuildTarget, run_date: date) -> dict[str, int]:
-    """Build every dbt model and run the dbt tests; fails with the failed model's name and error."""
+def transform(settings: Settings, target: BuildTarget, run_date: date) -> dict[str, Any]:
+    """Build every dbt model and run the dbt tests; fails with the failed model's name and error. `rebuild` says
+    what the incremental models rebuilt and why."""
     from socialmart.dbt import run_dbt_build
 
     result = run_dbt_build(settings, target, run_date)
-    return {"models": result.models, "tests_passed": result.tests_passed, "tests_warned": result.tests_warned}
+    return {
+        "models": result.models,
+        "tests_passed": result.tests_passed,
+        "tests_warned": result.tests_warned,
+        "rebuild": result.rebuild,
+    }
 
 
 def gate_params(settings: Settings, run_date: date, sources: tuple[str, ...]) -> GateParams:

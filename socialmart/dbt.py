@@ -32,6 +32,7 @@ class DbtRunResult:
     tests_warned: int = 0
     seeds: int = 0
     failures: list[str] = field(default_factory=list)
+    rebuild: str = ""  # what the incremental models rebuilt and why (socialmart/rebuild_window.py)
 
 
 @contextmanager
@@ -50,8 +51,9 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def invoke_dbt(args: list[str]):
-    """`dbtRunner().invoke(args)`, then close the DuckDB database dbt-duckdb kept open for the run.
+def invoke_dbt(args: list[str], manifest=None):
+    """`dbtRunner(manifest).invoke(args)` (a manifest already parsed saves parsing it again), then close the DuckDB
+    database dbt-duckdb kept open for the run.
 
     profiles.yml sets `keep_open: true`: otherwise dbt-duckdb closes the file whenever no node holds it and opens it
     again for the next, a checkpoint and a catalog read per node (dbt took 35 s instead of 60 s on a busy machine).
@@ -60,7 +62,7 @@ def invoke_dbt(args: list[str]):
     from dbt.cli.main import dbtRunner
 
     try:
-        return dbtRunner().invoke(args)
+        return dbtRunner(manifest=manifest).invoke(args)
     finally:
         with DuckDBConnectionManager._LOCK:
             if DuckDBConnectionManager._ENV is not None:
@@ -101,21 +103,26 @@ def _summarise(result, log) -> DbtRunResult:
     return summary
 
 
-def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=print) -> DbtRunResult:
-    """Build every dbt model and run every dbt test in `target`, with its output of profiles.yml.
+def run_dbt_build(
+    settings: Settings, target: BuildTarget, run_date: date, log=print, select: list[str] | None = None
+) -> DbtRunResult:
+    """Build every dbt model and run every dbt test in `target`, with its output of profiles.yml (`select`: only
+    those nodes, with the tests that read only them; the tests use it).
 
-    On PostgreSQL the raw tables' planner statistics are refreshed first, and those of the tables dbt built after
-    (postgres_publish.analyze_tables). Raises DbtBuildError naming each failed node; an exception inside dbt itself
-    is re-raised with context.
+    On a DuckDB build file the incremental models rebuild only the days whose raw data changed, or everything when
+    in doubt (socialmart/rebuild_window.py decides, after a `dbt parse` for the manifest, and records the raw
+    tables' fingerprints once dbt succeeded). On PostgreSQL the incremental models always rebuild whole (their
+    full_refresh config): the marts are built in a fresh schema anyway. There the raw tables' planner statistics
+    are refreshed first, and those of the tables dbt built after (postgres_publish.analyze_tables). Raises
+    DbtBuildError naming each failed node; an exception inside dbt itself is re-raised with context.
     """
+    from socialmart import rebuild_window
+
     if target.postgres:
         log(f"analyzed {analyze_tables(target.postgres, RAW_SCHEMAS)} raw tables for the query planner")
     project = settings.dbt_project_dir
-    args = [
-        "build",
-        # The dbt unit tests check the models' logic, not the night's data: make test runs them (tests/unit/dbt).
-        "--exclude-resource-type",
-        "unit_test",
+    dbt_vars = settings.dbt_vars()
+    common = [
         "--target",
         target.dbt_target,
         "--project-dir",
@@ -123,17 +130,42 @@ def run_dbt_build(settings: Settings, target: BuildTarget, run_date: date, log=p
         "--profiles-dir",
         str(project),
         "--vars",
-        json.dumps(settings.dbt_vars()),
+        json.dumps(dbt_vars),
         "--quiet",
     ]
-    with _environment({**target.dbt_env(), "SOCIALMART_RUN_DATE": run_date.isoformat()}):
-        result = invoke_dbt(args)
+    env = {**target.dbt_env(), "SOCIALMART_RUN_DATE": run_date.isoformat()}
+    manifest, decision = None, None
+    if target.duckdb_file is not None:
+        with _environment(env):
+            parsed = invoke_dbt(["parse", *common])
+        if parsed.exception is not None or not parsed.success:
+            raise DbtBuildError(f"dbt could not parse the project: {parsed.exception}. Logs: {log_file(project)}")
+        manifest = parsed.result
+        decision = rebuild_window.decide(target.duckdb_file, manifest, project, dbt_vars, run_date)
+    else:
+        decision = rebuild_window.RebuildDecision(True, "PostgreSQL builds its marts in a fresh schema")
+    log(decision.describe())
+    args = [
+        "build",
+        # The dbt unit tests check the models' logic, not the night's data: make test runs them (tests/unit/dbt).
+        "--exclude-resource-type",
+        "unit_test",
+        # PostgreSQL: the incremental models configure full_refresh=true themselves (macros/rebuild_window.sql).
+        *(["--full-refresh"] if decision.full_refresh and target.duckdb_file is not None else []),
+        *(["--select", *select, "--indirect-selection", "cautious"] if select else []),
+        *common,
+    ]
+    with _environment({**env, **decision.env()}):
+        result = invoke_dbt(args, manifest)
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}") from result.exception
     summary = _summarise(result, log)
+    summary.rebuild = decision.describe()
     if summary.failures or not result.success:
         details = "\n  ".join(summary.failures) or "dbt reported failure without a failed node; see dbt logs"
         raise DbtBuildError(f"dbt build failed:\n  {details}\nLogs: {log_file(project)}")
+    if target.duckdb_file is not None:
+        rebuild_window.record(target.duckdb_file, decision)
     if target.postgres:
         log(f"analyzed {analyze_tables(target.postgres, target.marts_schema)} tables of {target.marts_schema}")
     return summary

@@ -16,7 +16,12 @@ def test_markdown_has_each_part_of_the_run() -> None:
         sandbox=False,
         rows_extracted={"meta_ads": {"ad_insights": 1200, "campaigns": 30}, "shopify": {"orders": 5}},
         source_errors={"shopify": "SourceError: shop northwind: HTTP 401\nmore detail"},
-        dbt={"models": 88, "tests_passed": 410, "tests_warned": 2},
+        dbt={
+            "models": 88,
+            "tests_passed": 410,
+            "tests_warned": 2,
+            "rebuild": "dbt: rebuilding days from 2026-11-09 (meta_ads.ad_insights from 2026-11-10 changed)",
+        },
         gate_success=False,
         gate_summary=(
             "Data-quality gate FAILED for run date 2026-11-10: 40/42 checks passed, 1 error(s), 1 warning(s).\n"
@@ -29,7 +34,10 @@ def test_markdown_has_each_part_of_the_run() -> None:
     text = summary.markdown()
     assert "| meta_ads | ad_insights | 1,200 |" in text and "| **meta_ads** | **total** | **1,230** |" in text
     assert "| shopify | FAILED | SourceError: shop northwind: HTTP 401 |" in text
-    assert "88 models built, 410 tests passed, 2 warned." in text
+    assert (
+        "88 models built, 410 tests passed, 2 warned. Incremental models: dbt: rebuilding days from 2026-11-09 "
+        "(meta_ads.ad_insights from 2026-11-10 changed)." in text
+    )
     gate = text.split("## Quality gate\n\n")[1].split("\n\n## ")[0]
     assert gate.splitlines() == [
         "Gate: FAILED",

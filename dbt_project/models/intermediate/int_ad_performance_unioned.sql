@@ -3,13 +3,25 @@
     reporting currency at the FX rate of the row's day (the account-timezone day), rounded to the cent per row.
     Grain: platform x account x ad x day.
 -#}
-{#- A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). -#}
-{{ config(materialized='table') }}
+{#-
+    A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). Incremental: a
+    nightly run rebuilds only the days from rebuild_from on (macros/rebuild_window.sql, socialmart/rebuild_window.py).
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rebuild_window() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
 with
 
 unioned as (
 
-    {{ union_models(ad_performance_models(), ad_performance_columns()) }}
+    select * from (
+        {{ union_models(ad_performance_models(), ad_performance_columns()) }}
+    ) as all_platforms
+    {{ rebuild_window_filter() }}
 
 ),
 

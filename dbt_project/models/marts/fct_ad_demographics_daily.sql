@@ -6,11 +6,20 @@
     ad row (as the sandbox's does), the ad day's rows add up to fct_ad_performance_daily in the reporting currency
     too, not only in the account currency. One window over the breakdown rows, shared by both amounts.
 -#}
+{#- Incremental: a nightly run rebuilds only the days from rebuild_from on (macros/rebuild_window.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rebuild_window() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
 with
 
 breakdown as (
 
     select * from {{ ref('int_ad_demographics_unioned') }}
+    {{ rebuild_window_filter() }}
 
 ),
 

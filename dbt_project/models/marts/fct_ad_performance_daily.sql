@@ -1,8 +1,17 @@
+{#- Incremental: a nightly run rebuilds only the days from rebuild_from on (macros/rebuild_window.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rebuild_window() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
 with
 
 ad_performance as (
 
     select * from {{ ref('int_ad_performance_unioned') }}
+    {{ rebuild_window_filter() }}
 
 ),
 
