@@ -47,6 +47,16 @@ def ad_accounts(directory: AccountDirectory, account_ids: Sequence[str]) -> Iter
         yield table_from_columns(columns, AD_ACCOUNTS_SCHEMA)
 
 
+def _accounts_since(
+    directory: AccountDirectory, account_ids: Sequence[str], cursors: AccountCursors
+) -> list[tuple[str, str | None, dt.date]]:
+    """Each account with its time zone and the day this run starts reading it from."""
+    return [
+        (account_id, directory.get(account_id).get("timezone_name"), cursors.since(account_id))
+        for account_id in account_ids
+    ]
+
+
 @dlt.resource(
     name="ad_insights",
     write_disposition="merge",
@@ -64,10 +74,7 @@ def ad_insights(
 ) -> Iterator[pa.Table]:
     """Daily ad-level insights from each account's look-back adjusted cursor to `end_date`, per 30-day window."""
     cursors = AccountCursors(settings.CURSOR_STATE_KEY, start_date, dt.timedelta(days=lookback_days))
-    accounts = [
-        (account_id, directory.get(account_id).get("timezone_name"), cursors.since(account_id))
-        for account_id in account_ids
-    ]
+    accounts = _accounts_since(directory, account_ids, cursors)
     yield from drain_chunks(insights_chunks(client, accounts, end_date, conversion_action_type), cursors)
 
 
@@ -88,10 +95,7 @@ def ad_insights_age_gender(
 ) -> Iterator[pa.Table]:
     """Daily ad-level insights by age x gender (`breakdowns=age,gender`), read as `ad_insights` is."""
     cursors = AccountCursors(settings.CURSOR_STATE_KEY, start_date, dt.timedelta(days=lookback_days))
-    accounts = [
-        (account_id, directory.get(account_id).get("timezone_name"), cursors.since(account_id))
-        for account_id in account_ids
-    ]
+    accounts = _accounts_since(directory, account_ids, cursors)
     chunks = insights_chunks(client, accounts, end_date, conversion_action_type, age_gender=True)
     yield from drain_chunks(chunks, cursors)
 
