@@ -93,7 +93,9 @@ def _raw_profile(profiles: Path | None, name: str) -> Path | None:
 
 def _keep_run_results(profiles: Path | None, name: str) -> None:
     """Keep the run's dbt run_results.json next to its py-spy samples (the next run overwrites dbt's own)."""
-    run_results = ROOT / "dbt_project" / "target" / "run_results.json"
+    from socialmart.dbt import target_dir
+
+    run_results = target_dir(ROOT / "dbt_project") / "run_results.json"
     if profiles and run_results.exists():
         shutil.copyfile(run_results, profiles / f"{name}.run_results.json")
 

@@ -7,6 +7,7 @@ frame that called it, which is why `execute` frames stand for the SQL dbt, dlt a
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -42,8 +43,6 @@ def slowest_dbt_nodes(run_results: Path, top: int = 12) -> str:
     DuckDB's `execute`."""
     if not run_results.exists():
         return f"No dbt run results ({run_results.name}).\n"
-    import json
-
     results = json.loads(run_results.read_text())["results"]
     total = sum(result["execution_time"] for result in results)
     lines = [f"**dbt nodes** ({len(results)} nodes, {total:.0f} s summed over dbt's threads)", ""]
