@@ -1,19 +1,12 @@
 """Connect Great Expectations to the warehouse, and release it afterwards.
 
-Why DuckDB needs its own datasource type (GX issues #10738 and #11579): ``SqlAlchemyExecutionEngine.execute_query``
-runs a query inside ``with self.get_connection() as connection`` and returns the *unfetched* result; the caller
-fetches after the block. For dialects outside ``_PERSISTED_CONNECTION_DIALECTS`` (sqlite, mssql, bigquery,
-databricks) that block closes the SQLAlchemy connection, which rolls back the DBAPI connection. duckdb-engine's
-cursor is the DuckDB connection itself, and DuckDB drops the pending result set on that rollback, so every metric
-query comes back empty and ``resolve_metric_bundle`` fails on ``res[0]`` with ``list index out of range``.
-Pool settings cannot help (the rollback is the connection's own, not the pool's reset). A psycopg2 cursor has
-already buffered its rows, which is why the same GX path works on Postgres.
+The gate reads the warehouse through a GX SQL datasource: its SQLAlchemy engine runs each asset's query (once, see
+``expectations.runner``) and GX validates the returned rows. A DuckDB file is opened read-only through duckdb-engine,
+a Postgres warehouse through psycopg2 in read-only sessions.
 
-The fix here keeps GX's own SQL path and only changes the connection lifetime: :class:`DuckDBDatasource` is a
-regular fluent ``SQLDatasource`` (the documented way to add a datasource type is to subclass it with a new
-``type``) whose execution engine keeps one connection open for the whole validation, the same treatment GX gives
-sqlite. Everything else (query assets, metrics, SQL pushdown, Data Docs) is stock GX, and a Postgres warehouse
-uses the stock ``add_postgres`` datasource.
+An earlier version let GX run the asset queries itself, which needed a custom DuckDB datasource type: GX's SQL
+engine fetches a query's rows after closing its connection, which on DuckDB drops the pending result (GX issues
+#10738 and #11579). Fetching inside the connection block here avoids that, so the stock datasource serves both.
 
 On Postgres the password stays out of everything GX keeps or shows: the connection string GX stores names it as
 the config variable ``${SOCIALMART_GATE_POSTGRES_PASSWORD}``, which GX substitutes only when it creates the engine,
@@ -22,15 +15,12 @@ from the context's runtime environment (:func:`config_variables`), never from th
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from great_expectations.datasource.fluent import SQLDatasource
-from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 
 if TYPE_CHECKING:
     from great_expectations.data_context import AbstractDataContext
@@ -38,55 +28,9 @@ if TYPE_CHECKING:
     from socialmart.config import PostgresConnection
     from socialmart.warehouse import BuildTarget
 
-DUCKDB_DATASOURCE_TYPE = "socialmart_duckdb"
 POSTGRES_PASSWORD_VARIABLE = "SOCIALMART_GATE_POSTGRES_PASSWORD"
 # Sessions in UTC (as dbt's, see BuildTarget.dbt_env) and read-only: the gate only reads.
 POSTGRES_OPTIONS = "-c TimeZone=UTC -c default_transaction_read_only=on"
-
-
-class PersistentConnectionExecutionEngine(SqlAlchemyExecutionEngine):
-    """A SQLAlchemy execution engine that runs every query on one connection, kept until :meth:`close`.
-
-    A database error aborts the connection's transaction (DuckDB then refuses every later statement), so after
-    any error, raised at execute or at fetch time, the next use of the connection starts with a rollback.
-    """
-
-    _persistent_connection: sa.Connection | None = None
-    _needs_rollback: bool = False
-
-    @contextmanager
-    def get_connection(self) -> Generator[sa.Connection, None, None]:
-        """Yield the engine's single connection, opening it on first use and never closing it here."""
-        if self._persistent_connection is None or self._persistent_connection.closed:
-            if not sa.event.contains(self.engine, "handle_error", self._on_database_error):
-                sa.event.listen(self.engine, "handle_error", self._on_database_error)
-            self._persistent_connection = self.engine.connect()
-            self._needs_rollback = False
-        if self._needs_rollback:
-            self._persistent_connection.rollback()
-            self._needs_rollback = False
-        yield self._persistent_connection
-
-    def _on_database_error(self, context: sa.engine.ExceptionContext) -> None:
-        self._needs_rollback = True
-
-    def close(self) -> None:
-        """Close the persistent connection and dispose of the engine's pool (releases the database file)."""
-        if self._persistent_connection is not None:
-            self._persistent_connection.close()
-            self._persistent_connection = None
-        self.engine.dispose()
-
-
-class DuckDBDatasource(SQLDatasource):
-    """A fluent SQL datasource for DuckDB files through duckdb-engine that GX can validate (see module doc)."""
-
-    type: Literal["socialmart_duckdb"] = "socialmart_duckdb"
-
-    @property
-    def execution_engine_type(self) -> type[SqlAlchemyExecutionEngine]:
-        """Use the persistent-connection engine instead of the stock one."""
-        return PersistentConnectionExecutionEngine
 
 
 def duckdb_url(path: Path) -> str:
@@ -96,8 +40,9 @@ def duckdb_url(path: Path) -> str:
 
 def add_duckdb_datasource(context: AbstractDataContext, name: str, path: Path, read_only: bool = True) -> SQLDatasource:
     """Add a datasource for a DuckDB file to the context (read-only by default)."""
-    factory = getattr(context.data_sources, f"add_{DUCKDB_DATASOURCE_TYPE}")
-    return factory(name=name, connection_string=duckdb_url(path), kwargs={"connect_args": {"read_only": read_only}})
+    return context.data_sources.add_sql(
+        name=name, connection_string=duckdb_url(path), kwargs={"connect_args": {"read_only": read_only}}
+    )
 
 
 def postgres_url(database: PostgresConnection) -> str:
@@ -137,8 +82,5 @@ def list_tables(datasource: SQLDatasource) -> tuple[set[str], set[str]]:
 
 
 def close_datasource(datasource: SQLDatasource) -> None:
-    """Close every connection GX holds for the datasource: its execution engine's and its own engine's."""
-    try:
-        datasource.get_execution_engine().close()
-    finally:
-        datasource.get_engine().dispose()
+    """Close every connection the datasource's engine holds (releases the DuckDB file)."""
+    datasource.get_engine().dispose()

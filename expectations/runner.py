@@ -1,7 +1,12 @@
 """Run asset specs through Great Expectations and convert the validation results into CheckResults.
 
-Each asset becomes a GX query asset, an ExpectationSuite, a ValidationDefinition and a Checkpoint. One
-Checkpoint per asset because the result format (which key columns to report with bad rows) is per asset;
+Each asset's query runs once, in the warehouse, and GX validates its result: an ExpectationSuite, a
+ValidationDefinition and a Checkpoint over a dataframe asset. Every asset query already does the work in the
+database and returns only aggregates or the bad rows (at most a few thousand rows at agency scale). Handing that
+result to GX as a dataframe, instead of as a SQL query asset, matters for speed: GX's SQL engine re-runs the asset
+query once per metric (four to five times for a SUMMARY result), so the two costliest assets, the order
+reconciliation and the daily volumes over 3 years of raw rows, took 9 s and 8 s instead of 2 s each (issue 8).
+One Checkpoint per asset because the result format (which key columns to report with bad rows) is per asset;
 GX lets a run-time result format override an expectation's own.
 """
 
@@ -11,16 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
+import pandas as pd
+import sqlalchemy as sa
 from great_expectations.core.expectation_validation_result import ExpectationValidationResult
 from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
-from great_expectations.datasource.fluent import SQLDatasource
+from great_expectations.datasource.fluent import PandasDatasource, SQLDatasource
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from expectations.results import CheckResult
 from expectations.specs import AssetSpec, CheckSpec
 
 DOCS_SITE = "socialmart_gate"
+RESULTS_DATASOURCE = "gate_results"
 _SEVERITY = {"error": FailureSeverity.CRITICAL, "warning": FailureSeverity.WARNING}
 
 
@@ -76,7 +84,8 @@ def run_asset(
     if asset.index_columns:
         result_format["unexpected_index_column_names"] = list(asset.index_columns)
     try:
-        batch = datasource.add_query_asset(asset.name, query=asset.query).add_batch_definition_whole_table("all")
+        frame = _query_result(datasource, asset.query)
+        batch = _results_datasource(context).add_dataframe_asset(asset.name).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=asset.suite, expectations=_expectations(asset)))
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"validate.{asset.name}", data=batch, suite=suite)
@@ -84,13 +93,30 @@ def run_asset(
         checkpoint = context.checkpoints.add(
             gx.Checkpoint(name=f"gate.{asset.name}", validation_definitions=[validation], result_format=result_format)
         )
-        run = checkpoint.run()
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
     except Exception as exc:  # a failing query must fail the asset's checks, not crash the gate
-        return not_evaluated(asset, f"query failed: {type(exc).__name__}: {_first_line(exc)}")
+        error = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc  # the database's own error, not SQLAlchemy's
+        return not_evaluated(asset, f"query failed: {type(error).__name__}: {_first_line(error)}")
     by_name = {
         r.expectation_config.meta["check"]: r for suite_result in run.run_results.values() for r in suite_result.results
     }
     return [_to_check_result(asset, check, by_name.get(check.name), sample_rows) for check in asset.checks]
+
+
+def _query_result(datasource: SQLDatasource, query: str) -> pd.DataFrame:
+    """Run the asset's query once on the datasource's connection and return its rows, as the driver's Python values
+    (object columns: observed values and bad-row samples keep the types the SQL path gave, not numpy's)."""
+    with datasource.get_engine().connect() as connection:
+        result = connection.execute(sa.text(query))
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()), dtype=object)
+
+
+def _results_datasource(context: AbstractDataContext) -> PandasDatasource:
+    """The context's datasource of query results (added on first use)."""
+    try:
+        return context.data_sources.get(RESULTS_DATASOURCE)
+    except KeyError:
+        return context.data_sources.add_pandas(RESULTS_DATASOURCE)
 
 
 def _expectations(asset: AssetSpec) -> list[Any]:
