@@ -437,7 +437,7 @@ def nightly(
         gate = None
         try:
             loaded: list[str] = []  # the sources this run is expected to load: the gate judges exactly these
-            with stage("load"):
+            with stage("load"), target.loading():
                 running = {}
                 for number, spec in enumerate(specs, start=1):
                     if not use_sb and not spec.is_configured():

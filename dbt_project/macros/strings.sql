@@ -35,7 +35,9 @@
     ''), '')
 {%- endmacro %}
 
-{#- Decodes '+' and the percent-escapes campaign names use in utm_campaign (space, punctuation). -#}
+{#- Decodes '+' and the percent-escapes campaign names use in utm_campaign (space, punctuation). A value with neither
+    '%' nor '+' (most of them) is returned as it is: every escape starts with one of the two, and skipping the chain
+    of replacements for those values took int_orders_attributed from 20 s to 3 s at agency size (issue 8). -#}
 {% macro url_decode(expr) -%}
     {%- set escapes = [('+', ' '), ('%20', ' '), ('%21', '!'), ('%26', '&'), ('%27', "''"), ('%28', '('),
                        ('%29', ')'), ('%2B', '+'), ('%2C', ','), ('%2D', '-'), ('%2E', '.'), ('%2F', '/'),
@@ -47,5 +49,8 @@
             {%- set ns.sql = "replace(" ~ ns.sql ~ ", '" ~ encoded | lower ~ "', '" ~ decoded ~ "')" -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ ns.sql }}
+    case
+        when {{ dbt.position("'%'", expr) }} > 0 or {{ dbt.position("'+'", expr) }} > 0 then {{ ns.sql }}
+        else {{ expr }}
+    end
 {%- endmacro %}
