@@ -36,22 +36,11 @@ OUT = Path(__file__).resolve().parent
 ROOT = OUT.parent
 
 
-def reference_loop_seconds(iterations: int = 10_000_000) -> float:
-    """Seconds of a fixed single-core Python loop: the same machine type runs at different speeds on different
-    days (a shared VM), so results from two days compare only relative to this figure."""
-    started = time.perf_counter()
-    total = 0
-    for number in range(iterations):
-        total += number
-    return round(time.perf_counter() - started, 2)
-
-
 def _machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
         f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GB RAM, "
-        f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.1f}, "
-        f"reference loop {reference_loop_seconds()} s (10M additions; lower is faster)"
+        f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.1f}"
     )
 
 
