@@ -29,7 +29,9 @@ def test_py_spy_samples_a_python_process_into_the_summary(tmp_path: Path) -> Non
     subprocess.run([*py_spy_command(raw), sys.executable, str(program)], check=True, env=env, capture_output=True)
     spin = [line for line in raw.read_text().splitlines() if "spin (busy.py)" in line]
     sampled = sum(int(line.rpartition(" ")[2]) for line in spin) / SAMPLES_PER_SECOND
-    assert 1.0 <= sampled <= 2.0, raw.read_text()
+    # 1.5 s of spinning: on a loaded machine py-spy catches up on late samples (2.1 s seen under CI), so the upper
+    # bound only rules out counting every sample twice (3.0 s)
+    assert 1.0 <= sampled <= 2.9, raw.read_text()
     text = summarise(raw, "busy")
     assert "| `spin (busy.py)` |" in text, text  # the leaf frame, in the exclusive table
 
