@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from dlt.extract.resource import DltResource
 
 from bench import agency
 from sources.exports.raw_files import load_raw_files, read_raw_files
@@ -124,3 +125,60 @@ def test_a_first_load_whose_files_repeat_a_key_merges_them_once(exports: Path, t
     _load(exports, tmp_path, batch)
     assert "raw_meta_ads_staging" in _schemas(tmp_path)
     assert _count(tmp_path, "raw_meta_ads.ad_insights") == batch.rows["meta_ads"]["ad_insights"]
+
+
+def test_a_later_drop_whose_files_hold_each_key_once_merges_without_deduplicating(
+    exports: Path, tmp_path: Path
+) -> None:
+    """Restated files dropped over a filled table replace its rows; dlt is told their keys are unique, so it skips
+    ranking every staged row by key (the window that ran out of memory on three years of agency breakdowns)."""
+    batch = read_raw_files(exports)
+    batch.files = {"meta_ads": {"ad_insights_age_gender": batch.files["meta_ads"]["ad_insights_age_gender"]}}
+    _load(exports, tmp_path, batch)
+    restated = tmp_path / "restated"
+    restated.mkdir()
+    paths = []
+    for path in batch.files["meta_ads"]["ad_insights_age_gender"]:
+        table = pq.read_table(path)
+        spend = pa.compute.add(table["spend"], pa.scalar(1, table["spend"].type)).cast(table["spend"].type)
+        paths.append(restated / path.name)
+        pq.write_table(table.set_column(table.schema.get_field_index("spend"), "spend", spend), paths[-1])
+    batch.files = {"meta_ads": {"ad_insights_age_gender": paths}}
+    _load(exports, tmp_path, batch)
+    rows = batch.rows["meta_ads"]["ad_insights_age_gender"]
+    files = pa.concat_tables(pq.read_table(path) for path in paths)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*), sum(spend) from raw_meta_ads.ad_insights_age_gender").fetchone() == (
+            rows,
+            pa.compute.sum(files["spend"]).as_py(),
+        )
+    pipeline = dlt.attach(pipeline_name="socialmart_files_meta_ads", pipelines_dir=str(tmp_path))
+    table = pipeline.default_schema.tables["ad_insights_age_gender"]
+    assert table["write_disposition"] == "merge" and table.get("x-stage-data-deduplicated") is True
+
+
+def test_the_no_deduplication_hint_does_not_reach_the_connectors_own_merges(tmp_path: Path) -> None:
+    """The file path and the API connector share a dlt schema (its source name): after a file merge told dlt its rows
+    are deduplicated, the connector's own merge of a page repeating a key still keeps the key once."""
+
+    def load(disposition: object, rows: list[dict[str, int]], pipelines: str) -> None:
+        @dlt.source(name="meta_ads", max_table_nesting=0)
+        def source() -> list[DltResource]:
+            return [dlt.resource(rows, name="ad_insights", write_disposition=disposition, primary_key="ad_id")]
+
+        destination = dlt.destinations.duckdb(str(tmp_path / "w.duckdb"))
+        dlt.pipeline(
+            pipeline_name=pipelines,
+            destination=destination,
+            dataset_name="raw_meta_ads",
+            pipelines_dir=str(tmp_path / pipelines),
+        ).run(source())
+
+    load("append", [{"ad_id": 1, "spend": 1}], "files")
+    load(
+        {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}, [{"ad_id": 1, "spend": 2}], "files"
+    )
+    load("merge", [{"ad_id": 2, "spend": 3}, {"ad_id": 2, "spend": 4}], "api")
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rows = con.execute("select ad_id, count(*) from raw_meta_ads.ad_insights group by ad_id order by ad_id")
+        assert rows.fetchall() == [(1, 1), (2, 1)]
