@@ -15,7 +15,9 @@ The fingerprints are kept in the build file (`dbt_rebuild.fingerprints`), writte
 (`record`), and dropped before dbt runs (`decide`), so a build that fails or is discarded never leaves state that
 does not describe its models. `rebuild_from` is the earliest changed day minus one day of margin (a raw day and the
 model's account-timezone date_day may differ by a day). Every model row of a day depends only on raw rows of that
-day or earlier (FX rates are carried forward, never back), so rebuilding every day from there is exact.
+day or earlier (FX rates are carried forward, never back), so rebuilding every day from there is exact. For the
+same reason their day-keyed data tests, and those of the views upstream of them, check only the days from
+`rebuild_from` on (macro rebuild_window_where): the days before passed them in the build that recorded the state.
 
 A full refresh instead, whenever in doubt: no stored state, an incremental model missing, a dimension changed, rows
 without a day changed, the dbt project, its vars or the dbt/DuckDB versions changed (their fingerprint), an earlier
@@ -44,7 +46,7 @@ PROJECT_TABLE = "build"  # one row: the project fingerprint and run date the fin
 ENV_VAR = "SOCIALMART_REBUILD_FROM"  # read by dbt_project/macros/rebuild_window.sql
 MARGIN = timedelta(days=1)
 NOTHING = date(9999, 12, 31)  # rebuild_from when nothing changed: the models insert no row
-PROJECT_PARTS = ("models", "macros", "seeds", "dbt_project.yml")
+PROJECT_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml")
 VERSIONED = ("dbt-core", "dbt-duckdb", "duckdb")
 Fingerprints = dict[tuple[str, date | None], str]  # (raw table, day or None) -> fingerprint
 FORMAT = "1"  # bump when the fingerprints' definition changes: the next run then does a full refresh
@@ -120,8 +122,8 @@ def upstream_raw_tables(manifest: Any, models: Iterable[Any]) -> list[RawTable]:
 
 
 def project_fingerprint(project_dir: Path, dbt_vars: Mapping[str, Any]) -> str:
-    """A hash of the dbt project's models, macros, seeds and dbt_project.yml, its vars and the dbt and DuckDB
-    versions: whatever could change the models' rows for the same raw data."""
+    """A hash of the dbt project's models, macros, seeds, data tests and dbt_project.yml, its vars and the dbt and
+    DuckDB versions: whatever could change the models' rows, or what their tests accept, for the same raw data."""
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     for part in PROJECT_PARTS:
         path = project_dir / part

@@ -36,3 +36,17 @@
         {%- if rebuild_from_iso() is not none %} where {{ column }} >= cast('{{ rebuild_from_iso() }}' as date){% endif %}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    `where <column> >= rebuild_from` for a data test of day-keyed rows (argument rebuild_window of the tests
+    primary_key and fx_rate_available) when the night rebuilds a window; nothing on a full refresh. Exact because the
+    rebuild state is recorded only after a build whose tests all passed: a day before the window has the same raw
+    rows, FX rates, dimensions, project and tests (tests/ is part of the project fingerprint) as when it passed, and
+    anything else is a full refresh. tests/unit/dbt/test_incremental_ad_models.py checks that only models whose every
+    raw input is fingerprinted (the incremental models and the views upstream of them) use it.
+-#}
+{% macro rebuild_window_where(column) -%}
+    {%- if column and rebuild_from_iso() is not none -%}
+        where {{ column }} >= cast('{{ rebuild_from_iso() }}' as date)
+    {%- endif -%}
+{%- endmacro %}

@@ -5,12 +5,19 @@
     dbt's own failure message ("Got 3 results") names nothing, so when rows fail the test stops with an error that
     names, per currency and per combination of `group_columns` (where the amounts come from: platform and account,
     a budget file), the model, the number of amounts, their days, an example (`example_column`) and the fix.
-    Arguments: currency_column, date_column (the day whose rate is used), group_columns (list), example_column.
+    Arguments: currency_column, date_column (the day whose rate is used), group_columns (list), example_column,
+    rebuild_window (true on models whose days the nightly rebuild window covers: a night then checks only the
+    rebuilt days of date_column, macro rebuild_window_where).
 -#}
-{% test fx_rate_available(model, column_name, currency_column, date_column, group_columns=[], example_column=none) %}
+{% test fx_rate_available(
+    model, column_name, currency_column, date_column, group_columns=[], example_column=none, rebuild_window=false
+) %}
 
 {%- set missing_rows -%}
-    select * from {{ model }} where {{ column_name }} is null
+    select * from (
+        select * from {{ model }} {{ rebuild_window_where(date_column if rebuild_window else none) }}
+    ) as rows_checked
+    where {{ column_name }} is null
 {%- endset -%}
 
 {%- if execute and flags.WHICH in ('build', 'test') and load_relation(model) is not none -%}

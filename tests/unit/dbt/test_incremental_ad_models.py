@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from socialmart import rebuild_window
-from socialmart.dbt import run_dbt_build
+from socialmart.dbt import DbtBuildError, invoke_dbt, run_dbt_build
 from socialmart.warehouse import BuildTarget
 
 SELECT = ["+fct_ad_performance_daily", "+fct_ad_demographics_daily"]
@@ -239,6 +239,87 @@ def test_a_vanished_row(nights: Any) -> None:
     )
 
 
+def test_the_day_keyed_tests_check_only_the_rebuilt_days(nights: Any) -> None:
+    warehouse = nights.warehouse
+    # An old day made wrong behind dbt's back (a duplicated ad day, a missing FX rate) is outside the next window:
+    # the windowed tests do not read it again, which is what saves scanning three years of history every night.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into marts.fct_ad_performance_daily select * from marts.fct_ad_performance_daily "
+            "where date_day = '2025-02-21' and ad_id = 'act_2_ad1'"
+        )
+        con.execute("update intermediate.int_ad_performance_unioned set fx_rate = null where date_day = '2025-02-21'")
+        _insert_days(con, ["act_2"], date(2025, 3, 9), date(2025, 3, 9), version=5)
+    said = _build(warehouse, date(2025, 3, 10))
+    assert said == (
+        "dbt: rebuilding days from 2025-03-08 (meta_ads.ad_insights from 2025-03-09, "
+        "meta_ads.ad_insights_age_gender from 2025-03-09 changed)"
+    )
+    # Faults inside the window fail the build, naming the tests: a duplicated ad day, an amount without a rate.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into raw_meta_ads.ad_insights select * replace ('dlt_copy' as _dlt_id) "
+            "from raw_meta_ads.ad_insights where date_start = '2025-03-09' and ad_id = 'act_2_ad0'"
+        )
+        con.execute(
+            "update raw_meta_ads.ad_insights_age_gender set account_currency = 'GBP' "
+            "where date_start = '2025-03-09' and account_id = 'act_1'"
+        )
+    with pytest.raises(DbtBuildError) as failed:
+        _build(warehouse, date(2025, 3, 10))
+    message = str(failed.value)
+    assert "test primary_key_stg_meta_ads__ad_insights_" in message
+    assert "test fx_rate_missing_for_ad_demographics" in message
+    log = Path(message.rsplit("Logs: ", 1)[1].strip()).read_text()
+    assert (
+        "No FX rate into USD for GBP in int_ad_demographics_unioned (platform meta, account_id act_1): "
+        "8 amount(s) from 2025-03-09 to 2025-03-09."
+    ) in log
+    # Put right: the failed build left no rebuild state, so the next night is a full refresh equal to one.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from raw_meta_ads.ad_insights where _dlt_id = 'dlt_copy'")
+        con.execute(
+            "update raw_meta_ads.ad_insights_age_gender set account_currency = 'EUR' where account_id = 'act_1'"
+        )
+    said = nights(date(2025, 3, 10))
+    assert said.startswith("full refresh: no rebuild state")
+
+
+def test_only_models_whose_every_input_is_fingerprinted_window_their_tests(tmp_path: Path) -> None:
+    """A windowed test skips the days before the window, so its model's old days may change only through raw rows
+    the rebuild decision fingerprints: the incremental models and the views upstream of them. A table rebuilt whole
+    every night (the FX spine grows with the run date) would not qualify."""
+    project = Path(__file__).resolve().parents[3] / "dbt_project"
+    env = {**BuildTarget(duckdb_file=tmp_path / "socialmart.duckdb").dbt_env(), "DBT_TARGET_PATH": str(tmp_path)}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        parsed = invoke_dbt(["parse", "--project-dir", str(project), "--profiles-dir", str(project), "--quiet"])
+    assert parsed.success, parsed.exception
+    manifest = parsed.result
+    incremental = rebuild_window.incremental_models(manifest)
+    upstream = set()
+    pending = [parent for model in incremental for parent in model.depends_on.nodes]
+    while pending:
+        node = manifest.nodes.get(pending.pop())
+        if node is not None and node.unique_id not in upstream:
+            upstream.add(node.unique_id)
+            pending.extend(node.depends_on.nodes)
+    allowed = {model.unique_id for model in incremental} | {
+        unique_id for unique_id in upstream if manifest.nodes[unique_id].config.materialized == "view"
+    }
+    windowed = {}
+    for node in manifest.nodes.values():
+        kwargs = getattr(getattr(node, "test_metadata", None), "kwargs", None) or {}
+        if kwargs.get("rebuild_window"):
+            windowed[node.name] = node.attached_node
+            if node.test_metadata.name == "primary_key":
+                assert kwargs["rebuild_window"] in kwargs["columns"], f"{node.name}: the day must be part of the key"
+    assert len(windowed) >= 15, windowed  # the ad staging, intermediate and mart keys and the two FX tests
+    outside = {name: model for name, model in windowed.items() if model not in allowed}
+    assert not outside, f"windowed tests on models not covered by the rebuild window: {outside}"
+
+
 def test_an_account_changed_is_a_full_refresh(nights: Any) -> None:
     # act_3's insights carry no time zone, so its account's applies to every day of its history; its currency too.
     change = (
@@ -292,7 +373,7 @@ def test_deciding_drops_the_state_until_the_build_succeeded(nights: Any, tmp_pat
         assert rebuild_window._stored(con) is None  # a failed dbt build leaves none: the next run is a full refresh
 
 
-def test_the_project_fingerprint_follows_the_models_macros_and_vars(tmp_path: Path) -> None:
+def test_the_project_fingerprint_follows_the_models_macros_tests_and_vars(tmp_path: Path) -> None:
     project = tmp_path / "dbt_project"
     shutil.copytree(
         Path(__file__).resolve().parents[3] / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs")
@@ -302,4 +383,9 @@ def test_the_project_fingerprint_follows_the_models_macros_and_vars(tmp_path: Pa
     assert rebuild_window.project_fingerprint(project, {**VARS, "reporting_currency": "EUR"}) != before
     money = project / "macros" / "money.sql"
     money.write_text(money.read_text() + "\n")
-    assert rebuild_window.project_fingerprint(project, VARS) != before
+    after_macro = rebuild_window.project_fingerprint(project, VARS)
+    assert after_macro != before
+    # A data test's definition too: the windowed tests rely on the days before the window having passed it.
+    key_test = project / "tests" / "generic" / "primary_key.sql"
+    key_test.write_text(key_test.read_text() + "\n")
+    assert rebuild_window.project_fingerprint(project, VARS) != after_macro
