@@ -1,7 +1,7 @@
 """Decide which days the incremental dbt models rebuild, from what actually changed in the raw tables.
 
-The incremental models (int_ad_performance_unioned, fct_ad_performance_daily, fct_ad_demographics_daily: every model
-materialized `incremental`) delete and insert again their rows of days from `rebuild_from` on
+The incremental ad models (int_ad_performance_unioned, fct_ad_performance_daily, fct_ad_demographics_daily) delete
+and insert again their rows of days from `rebuild_from` on
 (dbt_project/macros/rebuild_window.sql). A fixed look-back would miss a source whose look-back exceeds it, a new
 account's whole history, a source recovering after failed nights or an export file of old days. So the window comes
 from fingerprints of the raw tables upstream of those models (found in dbt's manifest):
@@ -9,7 +9,10 @@ from fingerprints of the raw tables upstream of those models (found in dbt's man
 - a raw table that carries days declares its day expression in its sources yml (`config: meta: {rebuild_day: <sql>}`)
   and is fingerprinted per day: the sum of DuckDB `hash` over every row's non-`_dlt_` columns, with the row count
   and the column names. A new, changed or vanished row changes its day's fingerprint;
-- a raw table without one is a dimension (ad accounts: time zone, currency) and is fingerprinted whole.
+- a raw table without one is a dimension (ad accounts: time zone, currency) and is fingerprinted whole;
+- a raw table marked `rebuild_by_row` (orders, refunds, charges, promo codes, segment rules) is not fingerprinted:
+  the incremental order models downstream of it compare each order's own input fingerprint with the one they stored
+  (dbt_project/macros/order_rebuild.sql). An order of any age can change, so a window of days would not serve.
 
 The fingerprints are kept in the build file (`dbt_rebuild.fingerprints`), written only after dbt succeeded
 (`record`), and dropped before dbt runs (`decide`), so a build that fails or is discarded never leaves state that
@@ -97,8 +100,14 @@ def incremental_models(manifest: Any) -> list[Any]:
     ]
 
 
+def source_meta(source: Any) -> dict[str, Any]:
+    """A source table's meta (`config: meta:` in its sources yml)."""
+    return {**(source.meta or {}), **(getattr(source.config, "meta", None) or {})}
+
+
 def upstream_raw_tables(manifest: Any, models: Iterable[Any]) -> list[RawTable]:
-    """Every source the models depend on, transitively, with its `rebuild_day` meta."""
+    """Every source the models depend on, transitively, with its `rebuild_day` meta; not those marked
+    `rebuild_by_row`, whose incremental models find their own changed rows (macros/order_rebuild.sql)."""
     seen: set[str] = set()
     pending = [parent for model in models for parent in model.depends_on.nodes]
     while pending:
@@ -108,13 +117,15 @@ def upstream_raw_tables(manifest: Any, models: Iterable[Any]) -> list[RawTable]:
         seen.add(unique_id)
         node = manifest.nodes.get(unique_id)
         if node is not None:
-            pending.extend(node.depends_on.nodes)
+            pending.extend(getattr(node.depends_on, "nodes", []))  # a seed depends on macros only
     tables = []
     for unique_id in sorted(seen):
         source = manifest.sources.get(unique_id)
         if source is None:
             continue
-        meta = {**(source.meta or {}), **(getattr(source.config, "meta", None) or {})}
+        meta = source_meta(source)
+        if meta.get("rebuild_by_row"):
+            continue
         tables.append(
             RawTable(f"{source.source_name}.{source.name}", source.schema, source.identifier, meta.get("rebuild_day"))
         )

@@ -11,38 +11,124 @@
     Each event is converted at the FX rate of its own date and rounded to the cent. Attribution (channel,
     campaign, the campaign's segment and the customer segment) is the order's. Grain: one row per revenue_event_key.
 -#}
-{#- A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). -#}
-{{ config(materialized='table') }}
+{#-
+    A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). Incremental: a
+    nightly build rebuilds the events of the orders whose input_fingerprint (the order's attribution inputs and its
+    refunds) is new or changed, and of every order with an event from rebuild_from on, whose FX rate may have
+    changed (macros/order_rebuild.sql). dbt_invocation_id says which build wrote the row.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_vanished_orders() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
+{%- set diffed = orders_diffed(is_incremental()) %}
 with
 
-orders as (
-
-    select * from {{ ref('int_shopify__orders') }}
-
-),
-
-refund_line_items as (
+all_refund_line_items as (
 
     select * from {{ ref('stg_shopify__refund_line_items') }}
 
 ),
 
-stripe_orders as (
+all_stripe_orders as (
 
     select * from {{ ref('int_stripe__orders') }}
 
 ),
 
-stripe_refunds as (
+all_stripe_refunds as (
 
     select * from {{ ref('stg_stripe__refunds') }}
+
+),
+
+all_attribution as (
+
+    select * from {{ ref('int_orders_attributed') }}
+
+),
+
+refund_fingerprints as (
+
+    select order_key, {{ rows_fingerprint('all_refund_line_items') }} as fingerprint
+    from all_refund_line_items
+    group by order_key
+
+    union all
+
+    select all_stripe_orders.order_key, {{ rows_fingerprint('all_stripe_refunds') }} as fingerprint
+    from all_stripe_refunds
+    inner join all_stripe_orders
+        on all_stripe_refunds.charge_key = all_stripe_orders.charge_key
+    group by all_stripe_orders.order_key
+
+),
+
+inputs as (
+
+    select
+        all_attribution.order_key,
+        {{ row_fingerprint(['all_attribution.input_fingerprint', 'refund_fingerprints.fingerprint']) }}
+            as input_fingerprint
+    from all_attribution
+    left join refund_fingerprints
+        on all_attribution.order_key = refund_fingerprints.order_key
+
+),
+
+to_rebuild as (
+
+    select inputs.*
+    from inputs
+    {%- if diffed %}
+    where not exists (
+        select 1 from {{ this }} as built
+        where built.order_key = inputs.order_key and built.input_fingerprint = inputs.input_fingerprint
+    )
+    or inputs.order_key in (
+        select order_key from {{ this }}
+        where event_date >= cast('{{ rebuild_from_iso() }}' as date)
+    )
+    {%- endif %}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_shopify__orders') }}
+    {{ where_order_in('to_rebuild', diffed) }}
+
+),
+
+refund_line_items as (
+
+    select * from all_refund_line_items
+    {{ where_order_in('to_rebuild', diffed) }}
+
+),
+
+stripe_orders as (
+
+    select * from all_stripe_orders
+    {{ where_order_in('to_rebuild', diffed) }}
+
+),
+
+stripe_refunds as (
+
+    select * from all_stripe_refunds
     where coalesce(status, 'succeeded') not in ('failed', 'canceled')
 
 ),
 
 attribution as (
 
-    select * from {{ ref('int_orders_attributed') }}
+    select * from all_attribution
+    {{ where_order_in('to_rebuild', diffed) }}
 
 ),
 
@@ -159,8 +245,12 @@ converted as (
         attribution.channel,
         attribution.campaign_key,
         attribution.segment,
-        attribution.customer_segment
+        attribution.customer_segment,
+        to_rebuild.input_fingerprint,
+        '{{ invocation_id }}' as dbt_invocation_id
     from events
+    left join to_rebuild
+        on events.order_key = to_rebuild.order_key
     left join fx_rates
         on events.currency_code = fx_rates.currency_code
         and events.event_date = fx_rates.date_day

@@ -20,23 +20,23 @@
     Stripe-only sales (int_stripe__orders) follow the same rules with the UTMs of their Checkout metadata instead of
     landing_site; they carry no discount codes and no referrer, so they are utm or unattributed.
 -#}
-{#- A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). -#}
-{{ config(materialized='table') }}
+{#-
+    A table, not a view: every campaign, channel and segment mart and report reads it (issue 8). Incremental: a
+    nightly build attributes again only the orders whose input_fingerprint (the order's row and every dimension the
+    rules read) is new or changed (macros/order_rebuild.sql).
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_vanished_orders() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
 {%- set paid_mediums = var('paid_utm_mediums') -%}
 
+{%- set diffed = orders_diffed(is_incremental()) %}
 with
-
-orders as (
-
-    select * from {{ ref('int_shopify__orders') }}
-
-),
-
-stripe_orders as (
-
-    select * from {{ ref('int_stripe__orders') }}
-
-),
 
 campaigns as (
 
@@ -50,6 +50,69 @@ promo_codes as (
 
 ),
 
+segment_rules as (
+
+    select * from {{ ref('stg_inputs__segment_rules') }}
+
+),
+
+dimensions as (
+
+    select {{ row_fingerprint([
+        '(select ' ~ rows_fingerprint('campaigns') ~ ' from campaigns)',
+        '(select ' ~ rows_fingerprint('promo_codes') ~ ' from promo_codes)',
+        '(select ' ~ rows_fingerprint('segment_rules') ~ ' from segment_rules)',
+    ]) }} as fingerprint
+
+),
+
+order_inputs as (
+
+    select order_key, order_fingerprint from {{ ref('int_shopify__orders') }}
+
+    union all
+
+    select order_key, order_fingerprint from {{ ref('int_stripe__orders') }}
+
+),
+
+inputs as (
+
+    select
+        order_inputs.order_key,
+        {{ row_fingerprint(['order_inputs.order_fingerprint', 'dimensions.fingerprint']) }} as input_fingerprint
+    from order_inputs
+    cross join dimensions
+
+),
+
+to_attribute as (
+
+    select inputs.*
+    from inputs
+    {%- if diffed %}
+    left join {{ this }} as built
+        on inputs.order_key = built.order_key
+        and inputs.input_fingerprint = built.input_fingerprint
+    where built.order_key is null
+    {%- endif %}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_shopify__orders') }}
+    {{ where_order_in('to_attribute', diffed) }}
+
+),
+
+stripe_orders as (
+
+    select * from {{ ref('int_stripe__orders') }}
+    {{ where_order_in('to_attribute', diffed) }}
+
+),
+
 channel_sources as (
 
     select * from {{ ref('channel_sources') }}
@@ -59,12 +122,6 @@ channel_sources as (
 referrer_hosts as (
 
     select * from {{ ref('referrer_hosts') }}
-
-),
-
-segment_rules as (
-
-    select * from {{ ref('stg_inputs__segment_rules') }}
 
 ),
 
@@ -297,8 +354,11 @@ final as (
         attributed.utm_campaign,
         attributed.discount_code,
         attributed.landing_path,
-        attributed.referring_host
+        attributed.referring_host,
+        to_attribute.input_fingerprint
     from attributed
+    inner join to_attribute
+        on attributed.order_key = to_attribute.order_key
     left join campaigns
         on attributed.campaign_key = campaigns.campaign_key
     left join order_rule_matches

@@ -8,7 +8,8 @@
     Export refunds: the export only has "Refunded Amount" (tax included, no refund date). An export order's refund
     is counted on the order's date, net of tax pro rata: refund_net = Refunded Amount x Subtotal / (Subtotal +
     Taxes), rounded half up to the cent (export_refund_local; int_order_revenue_events makes it a refund event on
-    the order's date). record_source says where the order came from.
+    the order's date). record_source says where the order came from. order_fingerprint: a hash of the whole row
+    (macros/order_rebuild.sql: the incremental order models rebuild the orders whose fingerprint changed).
     Grain: one row per order.
 -#}
 {#- A table, not a view: three models and two tests read it, and at agency size each reading of the view
@@ -161,6 +162,15 @@ enriched as (
         export_refund_local
     from deduplicated
 
+),
+
+final as (
+
+    select
+        enriched.*,
+        {{ row_fingerprint(['enriched']) }} as order_fingerprint
+    from enriched
+
 )
 
-select * from enriched
+select * from final

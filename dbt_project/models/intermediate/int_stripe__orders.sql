@@ -8,6 +8,7 @@
     prices are tax-free in this world. A live account using Stripe Tax must subtract the tax here (the Checkout
     Session's total_details.amount_tax, or the invoice's tax, which the charge itself does not carry).
     is_new_customer: the Stripe customer's first such charge in that account (by created_at).
+    order_fingerprint: a hash of the whole row (macros/order_rebuild.sql).
     Grain: one row per order_key.
 -#}
 with
@@ -54,6 +55,15 @@ final as (
         utm_campaign
     from sales
 
+),
+
+fingerprinted as (
+
+    select
+        final.*,
+        {{ row_fingerprint(['final']) }} as order_fingerprint
+    from final
+
 )
 
-select * from final
+select * from fingerprinted

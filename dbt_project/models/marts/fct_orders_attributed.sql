@@ -1,7 +1,29 @@
+{#-
+    Incremental: a nightly build rebuilds the orders whose revenue events this dbt invocation rebuilt
+    (macros/order_rebuild.sql).
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_vanished_orders() }}",
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
+{%- set diffed = orders_diffed(is_incremental()) %}
 with
 
+revenue_events as (
+
+    select * from {{ ref('int_order_revenue_events') }}
+    {%- if diffed %}
+    where dbt_invocation_id = '{{ invocation_id }}'
+    {%- endif %}
+
+),
+
 -- Store orders: Shopify orders and Stripe-only sales (shop 'stripe:<account id>', order_id the charge id).
-orders as (
+all_orders as (
 
     select
         order_key, order_id, shop, order_number, created_at, order_date, customer_id, is_new_customer,
@@ -17,15 +39,17 @@ orders as (
 
 ),
 
-attribution as (
+orders as (
 
-    select * from {{ ref('int_orders_attributed') }}
+    select * from all_orders
+    {{ where_order_in('revenue_events', diffed) }}
 
 ),
 
-revenue_events as (
+attribution as (
 
-    select * from {{ ref('int_order_revenue_events') }}
+    select * from {{ ref('int_orders_attributed') }}
+    {{ where_order_in('revenue_events', diffed) }}
 
 ),
 

@@ -22,7 +22,8 @@ from socialmart import rebuild_window
 from socialmart.dbt import DbtBuildError, invoke_dbt, run_dbt_build
 from socialmart.warehouse import BuildTarget
 
-SELECT = ["+fct_ad_performance_daily", "+fct_ad_demographics_daily"]
+# Every incremental model: the rebuild decision makes a full refresh when one is missing.
+SELECT = ["+fct_ad_performance_daily", "+fct_ad_demographics_daily", "+fct_orders_attributed"]
 MODELS = {
     "int_ad_performance_unioned": "intermediate",
     "fct_ad_performance_daily": "marts",
@@ -285,10 +286,35 @@ def test_the_day_keyed_tests_check_only_the_rebuilt_days(nights: Any) -> None:
     assert said.startswith("full refresh: no rebuild state")
 
 
+def _upstream(manifest: Any, unique_ids: list[str]) -> set[str]:
+    """Every node and source the given nodes depend on, transitively."""
+    seen: set[str] = set()
+    pending = list(unique_ids)
+    while pending:
+        unique_id = pending.pop()
+        node = manifest.nodes.get(unique_id)
+        for parent in getattr(getattr(node, "depends_on", None), "nodes", []):  # a seed depends on macros only
+            if parent not in seen:
+                seen.add(parent)
+                pending.append(parent)
+    return seen
+
+
+def _by_row(manifest: Any, unique_ids: set[str]) -> set[str]:
+    """The sources among `unique_ids` marked rebuild_by_row (not fingerprinted by the rebuild window)."""
+    return {
+        unique_id
+        for unique_id in unique_ids
+        if unique_id in manifest.sources
+        and rebuild_window.source_meta(manifest.sources[unique_id]).get("rebuild_by_row")
+    }
+
+
 def test_only_models_whose_every_input_is_fingerprinted_window_their_tests(tmp_path: Path) -> None:
     """A windowed test skips the days before the window, so its model's old days may change only through raw rows
-    the rebuild decision fingerprints: the incremental models and the views upstream of them. A table rebuilt whole
-    every night (the FX spine grows with the run date) would not qualify."""
+    the rebuild decision fingerprints: the day-window incremental models and the views upstream of them, with no raw
+    table marked rebuild_by_row upstream. A table rebuilt whole every night (the FX spine grows with the run date)
+    would not qualify. And every incremental model reading a rebuild_by_row table finds its changed rows by key."""
     project = Path(__file__).resolve().parents[3] / "dbt_project"
     env = {**BuildTarget(duckdb_file=tmp_path / "socialmart.duckdb").dbt_env(), "DBT_TARGET_PATH": str(tmp_path)}
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -297,17 +323,22 @@ def test_only_models_whose_every_input_is_fingerprinted_window_their_tests(tmp_p
         parsed = invoke_dbt(["parse", "--project-dir", str(project), "--profiles-dir", str(project), "--quiet"])
     assert parsed.success, parsed.exception
     manifest = parsed.result
-    incremental = rebuild_window.incremental_models(manifest)
-    upstream = set()
-    pending = [parent for model in incremental for parent in model.depends_on.nodes]
-    while pending:
-        node = manifest.nodes.get(pending.pop())
-        if node is not None and node.unique_id not in upstream:
-            upstream.add(node.unique_id)
-            pending.extend(node.depends_on.nodes)
-    allowed = {model.unique_id for model in incremental} | {
-        unique_id for unique_id in upstream if manifest.nodes[unique_id].config.materialized == "view"
-    }
+    by_day, by_order = [], []
+    for model in rebuild_window.incremental_models(manifest):
+        (by_order if model.config.get("unique_key") else by_day).append(model.unique_id)
+    assert len(by_day) == 3 and len(by_order) == 3, (by_day, by_order)
+    for unique_id in by_day:
+        assert not _by_row(manifest, _upstream(manifest, [unique_id])), f"{unique_id} reads a rebuild_by_row table"
+
+    def fingerprinted_view(unique_id: str) -> bool:
+        node = manifest.nodes.get(unique_id)
+        return (
+            node is not None
+            and node.config.materialized == "view"
+            and not _by_row(manifest, _upstream(manifest, [unique_id]))
+        )
+
+    allowed = {*by_day, *filter(fingerprinted_view, _upstream(manifest, by_day))}
     windowed = {}
     for node in manifest.nodes.values():
         kwargs = getattr(getattr(node, "test_metadata", None), "kwargs", None) or {}
@@ -318,6 +349,7 @@ def test_only_models_whose_every_input_is_fingerprinted_window_their_tests(tmp_p
     assert len(windowed) >= 15, windowed  # the ad staging, intermediate and mart keys and the two FX tests
     outside = {name: model for name, model in windowed.items() if model not in allowed}
     assert not outside, f"windowed tests on models not covered by the rebuild window: {outside}"
+    assert _by_row(manifest, _upstream(manifest, by_order)), "the order models read the rebuild_by_row tables"
 
 
 def test_an_account_changed_is_a_full_refresh(nights: Any) -> None:
