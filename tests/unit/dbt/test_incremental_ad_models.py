@@ -17,9 +17,10 @@ from typing import Any
 
 import duckdb
 import pytest
+from nightly_dbt import nightly_build, stateless_copy
 
 from socialmart import rebuild_window
-from socialmart.dbt import DbtBuildError, invoke_dbt, run_dbt_build
+from socialmart.dbt import DbtBuildError, invoke_dbt
 from socialmart.warehouse import BuildTarget
 
 # Every incremental model: the rebuild decision makes a full refresh when one is missing.
@@ -109,13 +110,8 @@ def _insert_days(con: duckdb.DuckDBPyConnection, accounts: list[str], first: dat
 
 
 def _build(warehouse: Path, run_date: date, dbt_vars: dict[str, Any] | None = None) -> str:
-    """run_dbt_build of the ad models into `warehouse`; returns what it said about the incremental models."""
-    settings = SimpleNamespace(
-        dbt_project_dir=Path(__file__).resolve().parents[3] / "dbt_project",
-        dbt_vars=lambda: {**VARS, **(dbt_vars or {})},
-    )
-    result = run_dbt_build(settings, BuildTarget(duckdb_file=warehouse), run_date, log=lambda _: None, select=SELECT)
-    return result.rebuild
+    """The nightly dbt step on `warehouse`; returns what it said about the incremental models."""
+    return nightly_build(warehouse, run_date, SELECT, {**VARS, **(dbt_vars or {})})
 
 
 def _rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -127,16 +123,8 @@ def _rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _full_refresh_rows(warehouse: Path, work: Path, run_date: date, dbt_vars: dict[str, Any] | None) -> dict:
-    """The three models built from scratch from a copy of `warehouse` (same file name: DuckDB views record it)."""
-    reference = work / "reference" / warehouse.name
-    if reference.parent.exists():
-        shutil.rmtree(reference.parent)
-    reference.parent.mkdir()
-    shutil.copyfile(warehouse, reference)
-    with duckdb.connect(str(reference)) as con:
-        con.execute(f"drop schema if exists {rebuild_window.STATE_SCHEMA} cascade")
-        for name, schema in MODELS.items():
-            con.execute(f"drop table if exists {schema}.{name}")
+    """The three models built from scratch from a copy of `warehouse`."""
+    reference = stateless_copy(warehouse, work, [f"{schema}.{name}" for name, schema in MODELS.items()])
     assert _build(reference, run_date, dbt_vars).startswith("full refresh: no rebuild state")
     return _rows(reference)
 

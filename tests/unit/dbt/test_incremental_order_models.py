@@ -12,18 +12,13 @@ rebuild state is built from scratch (a full refresh) and compared.
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import duckdb
 import pytest
-
-from socialmart import rebuild_window
-from socialmart.dbt import run_dbt_build
-from socialmart.warehouse import BuildTarget
+from nightly_dbt import nightly_build, stateless_copy
 
 SELECT = [
     "+fct_orders_attributed",
@@ -159,12 +154,8 @@ def _first_orders(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _build(warehouse: Path, run_date: date) -> str:
-    """run_dbt_build of the order models into `warehouse`; returns what it said about the incremental models."""
-    settings = SimpleNamespace(
-        dbt_project_dir=Path(__file__).resolve().parents[3] / "dbt_project", dbt_vars=lambda: dict(VARS)
-    )
-    result = run_dbt_build(settings, BuildTarget(duckdb_file=warehouse), run_date, log=lambda _: None, select=SELECT)
-    return result.rebuild
+    """The nightly dbt step on `warehouse`; returns what it said about the incremental models."""
+    return nightly_build(warehouse, run_date, SELECT, VARS)
 
 
 def _rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -178,14 +169,8 @@ def _rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _full_refresh_rows(warehouse: Path, work: Path, run_date: date) -> dict:
-    """The models built from scratch from a copy of `warehouse` (same file name: DuckDB views record it)."""
-    reference = work / "reference" / warehouse.name
-    if reference.parent.exists():
-        shutil.rmtree(reference.parent)
-    reference.parent.mkdir()
-    shutil.copyfile(warehouse, reference)
-    with duckdb.connect(str(reference)) as con:
-        con.execute(f"drop schema if exists {rebuild_window.STATE_SCHEMA} cascade")
+    """The models built from scratch from a copy of `warehouse`."""
+    reference = stateless_copy(warehouse, work)
     assert _build(reference, run_date).startswith("full refresh: no rebuild state")
     return _rows(reference)
 
