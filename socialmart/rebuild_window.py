@@ -105,19 +105,23 @@ def source_meta(source: Any) -> dict[str, Any]:
     return {**(source.meta or {}), **(getattr(source.config, "meta", None) or {})}
 
 
+def upstream(manifest: Any, unique_ids: Iterable[str]) -> set[str]:
+    """Every node and source the given nodes depend on, transitively (not the nodes themselves)."""
+    seen: set[str] = set()
+    pending = list(unique_ids)
+    while pending:
+        node = manifest.nodes.get(pending.pop())
+        for parent in getattr(getattr(node, "depends_on", None), "nodes", []):  # a seed depends on macros only
+            if parent not in seen:
+                seen.add(parent)
+                pending.append(parent)
+    return seen
+
+
 def upstream_raw_tables(manifest: Any, models: Iterable[Any]) -> list[RawTable]:
     """Every source the models depend on, transitively, with its `rebuild_day` meta; not those marked
     `rebuild_by_row`, whose incremental models find their own changed rows (macros/order_rebuild.sql)."""
-    seen: set[str] = set()
-    pending = [parent for model in models for parent in model.depends_on.nodes]
-    while pending:
-        unique_id = pending.pop()
-        if unique_id in seen:
-            continue
-        seen.add(unique_id)
-        node = manifest.nodes.get(unique_id)
-        if node is not None:
-            pending.extend(getattr(node.depends_on, "nodes", []))  # a seed depends on macros only
+    seen = upstream(manifest, [model.unique_id for model in models])
     tables = []
     for unique_id in sorted(seen):
         source = manifest.sources.get(unique_id)

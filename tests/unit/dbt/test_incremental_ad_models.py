@@ -274,25 +274,11 @@ def test_the_day_keyed_tests_check_only_the_rebuilt_days(nights: Any) -> None:
     assert said.startswith("full refresh: no rebuild state")
 
 
-def _upstream(manifest: Any, unique_ids: list[str]) -> set[str]:
-    """Every node and source the given nodes depend on, transitively."""
-    seen: set[str] = set()
-    pending = list(unique_ids)
-    while pending:
-        unique_id = pending.pop()
-        node = manifest.nodes.get(unique_id)
-        for parent in getattr(getattr(node, "depends_on", None), "nodes", []):  # a seed depends on macros only
-            if parent not in seen:
-                seen.add(parent)
-                pending.append(parent)
-    return seen
-
-
-def _by_row(manifest: Any, unique_ids: set[str]) -> set[str]:
-    """The sources among `unique_ids` marked rebuild_by_row (not fingerprinted by the rebuild window)."""
+def _by_row_upstream(manifest: Any, unique_ids: list[str]) -> set[str]:
+    """The sources upstream of the nodes marked rebuild_by_row (not fingerprinted by the rebuild window)."""
     return {
         unique_id
-        for unique_id in unique_ids
+        for unique_id in rebuild_window.upstream(manifest, unique_ids)
         if unique_id in manifest.sources
         and rebuild_window.source_meta(manifest.sources[unique_id]).get("rebuild_by_row")
     }
@@ -316,17 +302,13 @@ def test_only_models_whose_every_input_is_fingerprinted_window_their_tests(tmp_p
         (by_order if model.config.get("unique_key") else by_day).append(model.unique_id)
     assert len(by_day) == 3 and len(by_order) == 3, (by_day, by_order)
     for unique_id in by_day:
-        assert not _by_row(manifest, _upstream(manifest, [unique_id])), f"{unique_id} reads a rebuild_by_row table"
+        assert not _by_row_upstream(manifest, [unique_id]), f"{unique_id} reads a rebuild_by_row table"
 
     def fingerprinted_view(unique_id: str) -> bool:
         node = manifest.nodes.get(unique_id)
-        return (
-            node is not None
-            and node.config.materialized == "view"
-            and not _by_row(manifest, _upstream(manifest, [unique_id]))
-        )
+        return node is not None and node.config.materialized == "view" and not _by_row_upstream(manifest, [unique_id])
 
-    allowed = {*by_day, *filter(fingerprinted_view, _upstream(manifest, by_day))}
+    allowed = {*by_day, *filter(fingerprinted_view, rebuild_window.upstream(manifest, by_day))}
     windowed = {}
     for node in manifest.nodes.values():
         kwargs = getattr(getattr(node, "test_metadata", None), "kwargs", None) or {}
@@ -337,7 +319,7 @@ def test_only_models_whose_every_input_is_fingerprinted_window_their_tests(tmp_p
     assert len(windowed) >= 15, windowed  # the ad staging, intermediate and mart keys and the two FX tests
     outside = {name: model for name, model in windowed.items() if model not in allowed}
     assert not outside, f"windowed tests on models not covered by the rebuild window: {outside}"
-    assert _by_row(manifest, _upstream(manifest, by_order)), "the order models read the rebuild_by_row tables"
+    assert _by_row_upstream(manifest, by_order), "the order models read the rebuild_by_row tables"
 
 
 def test_an_account_changed_is_a_full_refresh(nights: Any) -> None:
