@@ -255,6 +255,8 @@ def load_exports(
         print(f"exports: REJECTED {error}")
     for warning in batch.warnings:
         print(f"exports: WARNING {warning}")
+    for restated in batch.restated:
+        print(f"exports: {restated}")
     raw = load_raw_files(raw_batch, target.dlt_destination(), pipelines_dir)
     pipeline = dlt.pipeline(
         pipeline_name="socialmart_exports",

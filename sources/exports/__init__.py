@@ -7,7 +7,8 @@ column-oriented with pyarrow.csv and loaded into dataset `raw_exports`:
 - `shopify_orders`, merged on (shop, order_name); `shopify_order_lines`, merged on (shop, order_name,
   line_position).
 Every row keeps its `source_file` and `source_line`. Merging on these natural keys means the same file dropped twice
-(or a later export overlapping an earlier one) replaces rows instead of adding them. A file that cannot be read is
+(or a later export overlapping an earlier one) replaces rows instead of adding them. Within one drop, where files
+overlap, the file that sorts last by path wins (sources/exports/restated.py). A file that cannot be read is
 rejected as a whole with an ExportFileError (file, line, reason); the other files still load and the caller gets
 the rejections in `ExportBatch.errors`. A Shopify export's customer is loaded only as the salted hash of its email
 (`customer_id`, sources/common/privacy.py); without a salt the file is rejected.
@@ -29,6 +30,7 @@ from sources.exports.detect import META_ADS_MANAGER, TIKTOK_ADS_MANAGER, detect_
 from sources.exports.errors import ExportFileError
 from sources.exports.meta_ads_manager import parse_meta_ads_manager
 from sources.exports.reader import read_export, read_header
+from sources.exports.restated import last_row_per_key, restated_message
 from sources.exports.shopify_orders import parse_shopify_orders
 from sources.exports.tiktok_ads_manager import parse_tiktok_ads_manager
 
@@ -51,6 +53,7 @@ class ExportBatch:
     loaded: dict[str, str] = field(default_factory=dict)  # file -> kind
     errors: list[ExportFileError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # loaded files with columns that were ignored
+    restated: list[str] = field(default_factory=list)  # rows not loaded because a later file or row restates them
     pii_salt: str | None = field(default=None, repr=False)  # what the customers were hashed with
 
 
@@ -104,7 +107,9 @@ def _parse_file(path: Path, root: Path, pii_salt: str | None) -> tuple[str, dict
 
 
 def read_exports(exports_dir: str | Path, pii_salt: str | None = None) -> ExportBatch:
-    """Parse every `*.csv` file below `exports_dir` (sorted by path); collect the rejected files' errors.
+    """Parse every `*.csv` file below `exports_dir` (sorted by path); collect the rejected files' errors. Where the
+    files repeat a key, keep the row of the file that sorts last (within a file, its last row) and say so in
+    `restated`.
 
     `pii_salt` hashes the customers of Shopify orders exports; without it those files are rejected."""
     root = Path(exports_dir)
@@ -123,6 +128,11 @@ def read_exports(exports_dir: str | Path, pii_salt: str | None = None) -> Export
             batch.warnings.append(ignored_columns_warning(file, kind, unknown))
         for name, table in tables.items():
             batch.tables.setdefault(name, []).append(table)
+    for name, parsed in batch.tables.items():
+        table, left_out = last_row_per_key(parsed, PRIMARY_KEYS[name], "source_file")
+        batch.tables[name] = [table]
+        if left_out:
+            batch.restated.append(restated_message(f"raw_exports.{name}", left_out))
     return batch
 
 
@@ -158,4 +168,6 @@ def exports_source(
             print(f"exports: rejected {error}")
         for warning in batch.warnings:
             print(f"exports: WARNING {warning}")
+        for restated in batch.restated:
+            print(f"exports: {restated}")
     return [_resource(name, tables, batch.pii_salt) for name, tables in batch.tables.items() if tables]

@@ -7,14 +7,17 @@ footer alone, then streamed in record batches (never Python rows) into the conne
 connector had loaded it, and a file dropped twice replaces its rows instead of adding them. A file that does not fit
 is rejected as a whole with an ExportFileError naming it, the column and the fix; the other files still load.
 
-A first load appends instead of merging (the table is new or empty and the files hold each key once, checked by
-DuckDB over the files): the same rows, without merge's staging copy and delete, so about 1.4x the rows per second.
-A later merge of files that hold each key once tells dlt so: its deduplication ranks every staged row in one window,
-which ran out of DuckDB's 2 GB when an agency's three years of breakdowns (4.2 million rows) were dropped again.
+Where the files repeat a key, the last file in path order wins, and within a file its last row: a restated export
+named to sort after the one it restates (`2024-01.parquet`, then `2024-01_restated.parquet`) replaces its rows. DuckDB
+ranks only the key columns to find the superseded rows, which are then left out of the stream, so dlt always receives
+each key once. A first load therefore appends (no staging copy, about 1.4x the rows per second), and a later load
+merges without dlt's own deduplication: that ranks every staged row in one window, with no order between files, and
+ran out of DuckDB's 2 GB when an agency's three years of breakdowns (4.2 million rows) were dropped again.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ from typing import Any
 
 import dlt
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
@@ -31,11 +35,14 @@ from dlt.extract.resource import DltResource
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.exports.errors import ExportFileError
 from sources.exports.raw_tables import RAW_TABLES, RawTable
+from sources.exports.restated import restated_message
 
 __all__ = ["RAW_FOLDER", "RawFileBatch", "load_raw_files", "raw_files_source", "read_raw_files"]
 
 RAW_FOLDER = "raw"
 BATCH_ROWS = 256_000
+# the DuckDB that ranks the files' keys spills to disk beyond this, next to the pipelines
+KEY_RANKING_MEMORY = "1GB"
 SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
 
 
@@ -137,28 +144,47 @@ def read_raw_files(exports_dir: str | Path) -> RawFileBatch:
     return batch
 
 
-def _batches(paths: Sequence[Path], schema: pa.Schema) -> Iterator[pa.Table]:
-    """The files' rows in record batches, columns in the declared order and types."""
-    for path in paths:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=schema.names):
-            yield pa.Table.from_batches([batch]).cast(schema)
+def _batches(paths: Sequence[Path], schema: pa.Schema, superseded: dict[int, np.ndarray]) -> Iterator[pa.Table]:
+    """The files' rows in record batches, columns in the declared order and types, without the `superseded` rows
+    (row numbers by file index)."""
+    for index, path in enumerate(paths):
+        parquet = pq.ParquetFile(path)
+        keep = None
+        if index in superseded:
+            keep = np.ones(parquet.metadata.num_rows, dtype=bool)
+            keep[superseded[index]] = False
+        start = 0
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=schema.names):
+            table = pa.Table.from_batches([batch])
+            if keep is not None:
+                table = table.filter(pa.array(keep[start : start + batch.num_rows]))
+            start += batch.num_rows
+            yield table.cast(schema)
 
 
-def _resource(raw: RawTable, paths: Sequence[Path], disposition: Any) -> DltResource:
+def _resource(raw: RawTable, paths: Sequence[Path], disposition: Any, superseded: dict[int, np.ndarray]) -> DltResource:
     return dlt.resource(
-        _batches(paths, raw.schema), name=raw.table, write_disposition=disposition, primary_key=raw.primary_key
+        _batches(paths, raw.schema, superseded),
+        name=raw.table,
+        write_disposition=disposition,
+        primary_key=raw.primary_key,
     )
 
 
-def raw_files_source(source: str, tables: dict[str, list[Path]], dispositions: dict[str, Any] | None = None) -> Any:
-    """A dlt source named after the connector, with one resource per table that has files: merge on the table's
-    primary key (deduplicating the staged rows), or the write disposition `dispositions` gives the table."""
+def raw_files_source(
+    source: str,
+    tables: dict[str, list[Path]],
+    dispositions: dict[str, Any],
+    superseded: dict[str, dict[int, np.ndarray]],
+) -> Any:
+    """A dlt source named after the connector, with one resource per table that has files, written with the table's
+    disposition and without its superseded rows (row numbers by file index; see `superseded_rows`)."""
     ensure_dlt_columns()
 
     @dlt.source(name=source, max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
     def files() -> list[DltResource]:
         return [
-            _resource(RAW_TABLES[source][table], paths, (dispositions or {}).get(table, "merge"))
+            _resource(RAW_TABLES[source][table], paths, dispositions[table], superseded.get(table, {}))
             for table, paths in tables.items()
         ]
 
@@ -181,30 +207,60 @@ def _tables_with_rows(pipeline: dlt.Pipeline, tables: Sequence[str]) -> set[str]
     return found
 
 
-def _keys_unique(paths: Sequence[Path], key: Sequence[str]) -> bool:
-    """Whether no key appears twice across the files (DuckDB reads only the key columns)."""
-    columns = ", ".join(f'"{name}"' for name in key)
-    with duckdb.connect() as con:
+def _key_columns(key: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in key)
+
+
+def superseded_rows(paths: Sequence[Path], key: Sequence[str]) -> dict[int, np.ndarray]:
+    """The rows a later row with the same key replaces (a later file in path order, or later in the same file), as
+    row numbers by file index; empty when no key is twice. DuckDB reads only the key columns, and ranks them only
+    when a key repeats."""
+    columns = _key_columns(key)
+    files = {f"file_{index}": str(path) for index, path in enumerate(paths)}
+    keyed = " UNION ALL ".join(
+        f"SELECT {index} AS file_index, file_row_number, {columns} FROM read_parquet(${name}, file_row_number = true)"
+        for index, name in enumerate(files)
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="socialmart-keys-") as spill,
+        duckdb.connect(config={"memory_limit": KEY_RANKING_MEMORY, "temp_directory": spill}) as con,
+    ):
         [(rows, keys)] = con.execute(
-            f"SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {columns} FROM read_parquet($files))) "
-            "FROM read_parquet($files)",
-            {"files": [str(path) for path in paths]},
+            f"WITH keyed AS ({keyed}) SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {columns} FROM keyed)) "
+            "FROM keyed",
+            files,
         ).fetchall()
-    return rows == keys
+        if rows == keys:
+            return {}
+        found = con.execute(
+            f"WITH keyed AS ({keyed}) SELECT file_index, file_row_number FROM keyed QUALIFY row_number() OVER ("
+            f"PARTITION BY {columns} ORDER BY file_index DESC, file_row_number DESC) > 1",
+            files,
+        ).fetchnumpy()
+    return {
+        int(index): np.sort(found["file_row_number"][found["file_index"] == index])
+        for index in np.unique(found["file_index"])
+    }
 
 
-def _dispositions(pipeline: dlt.Pipeline, source: str, tables: dict[str, list[Path]]) -> dict[str, Any]:
-    """How this load writes each table: append when it is empty or new at the destination and no key is twice in
-    the files; a merge that skips dlt's deduplication when no key is twice in the files; else a deduplicating merge."""
-    filled = _tables_with_rows(pipeline, list(tables))
-    dispositions: dict[str, Any] = {}
-    for table, paths in tables.items():
-        unique = _keys_unique(paths, RAW_TABLES[source][table].primary_key)
-        if unique and table not in filled:
-            dispositions[table] = "append"
-        else:
-            dispositions[table] = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": unique}
-    return dispositions
+def _dispositions(pipeline: dlt.Pipeline, tables: Sequence[str]) -> dict[str, Any]:
+    """How this load writes each table, its rows holding each key once: append when it is empty or new at the
+    destination, else merge on the key without dlt's deduplication."""
+    filled = _tables_with_rows(pipeline, tables)
+    return {
+        table: {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
+        if table in filled
+        else "append"
+        for table in tables
+    }
+
+
+def _report_superseded(
+    source: str, tables: dict[str, list[Path]], superseded: dict[str, dict[int, np.ndarray]]
+) -> None:
+    for table, by_file in superseded.items():
+        rows_by_file = {tables[table][index].name: len(rows) for index, rows in by_file.items()}
+        print(f"exports: {restated_message(f'raw_{source}.{table}', rows_by_file)}")
 
 
 def load_raw_files(
@@ -222,7 +278,13 @@ def load_raw_files(
             dataset_name=f"raw_{source}",
             pipelines_dir=str(pipelines_dir),
         )
-        pipeline.run(raw_files_source(source, tables, _dispositions(pipeline, source, tables)))
+        superseded = {
+            table: found
+            for table, paths in tables.items()
+            if (found := superseded_rows(paths, RAW_TABLES[source][table].primary_key))
+        }
+        _report_superseded(source, tables, superseded)
+        pipeline.run(raw_files_source(source, tables, _dispositions(pipeline, list(tables)), superseded))
         counts = pipeline.last_trace.last_normalize_info.row_counts
         rows[source] = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
         seconds[source] = round(time.perf_counter() - started, 3)

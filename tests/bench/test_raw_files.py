@@ -16,9 +16,11 @@ import pytest
 from dlt.extract.resource import DltResource
 
 from bench import agency
-from sources.exports.raw_files import load_raw_files, read_raw_files
+from sources.exports.raw_files import load_raw_files, read_raw_files, superseded_rows
+from sources.exports.raw_tables import RAW_TABLES
 
 RUN_DATE = date(2025, 3, 5)
+AD_INSIGHTS_KEY = RAW_TABLES["meta_ads"]["ad_insights"].primary_key
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +119,65 @@ def test_a_first_load_appends_and_a_later_one_merges(exports: Path, tmp_path: Pa
     assert _count(tmp_path, "raw_meta_ads.ad_insights") == meta.rows["meta_ads"]["ad_insights"]
 
 
-def test_a_first_load_whose_files_repeat_a_key_merges_them_once(exports: Path, tmp_path: Path) -> None:
-    """Two files holding the same rows in the first drop: not appended twice, merged on the key."""
+def _with_spend(table: pa.Table, add: int) -> pa.Table:
+    spend = pa.compute.add(table["spend"], pa.scalar(add, table["spend"].type)).cast(table["spend"].type)
+    return table.set_column(table.schema.get_field_index("spend"), "spend", spend)
+
+
+def _spend_total(table: pa.Table) -> object:
+    return pa.compute.sum(table["spend"]).as_py()
+
+
+def _loaded(work: Path, table: str) -> tuple[int, object]:
+    with duckdb.connect(str(work / "w.duckdb"), read_only=True) as con:
+        return con.execute(f"select count(*), sum(spend) from {table}").fetchone()
+
+
+@pytest.mark.parametrize("restatement", ["2025-02_restated.parquet", "2025-01_earlier.parquet"])
+def test_where_files_repeat_a_key_the_last_file_in_path_order_wins(
+    exports: Path, tmp_path: Path, restatement: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export and a restatement of the same days, in the first drop: each key loads once, with the values of the
+    file that sorts last by path (whichever of the two that is), appended; the run says which file lost rows."""
+    insights = pa.concat_tables(
+        pq.read_table(path) for path in sorted((exports / "raw" / "meta_ads" / "ad_insights").glob("*.parquet"))
+    )
+    drop = tmp_path / "drop"
+    folder = drop / "raw" / "meta_ads" / "ad_insights"
+    folder.mkdir(parents=True)
+    pq.write_table(insights, folder / "2025-02.parquet")
+    pq.write_table(_with_spend(insights, 1), folder / restatement)
+    assert _load(drop, tmp_path) == {"meta_ads": {"ad_insights": insights.num_rows}}
+    last = _with_spend(insights, 1) if restatement > "2025-02.parquet" else insights
+    assert _loaded(tmp_path, "raw_meta_ads.ad_insights") == (insights.num_rows, _spend_total(last))
+    assert "raw_meta_ads_staging" not in _schemas(tmp_path)
+    loser = "2025-02.parquet" if restatement > "2025-02.parquet" else restatement
+    assert (
+        f"raw_meta_ads.ad_insights: {insights.num_rows} rows are restated by a later file (path order) or a later row "
+        f"of their file and are not loaded: {loser} {insights.num_rows}"
+    ) in capsys.readouterr().out
+
+
+def test_within_a_file_the_last_row_of_a_key_wins_and_over_a_filled_table_too(exports: Path, tmp_path: Path) -> None:
+    """A later drop over a filled table whose file repeats its own rows further down, restated: the key's last row
+    replaces the loaded one, through a merge that dlt does not deduplicate again."""
     batch = read_raw_files(exports)
-    insights = batch.files["meta_ads"]["ad_insights"]
-    batch.files = {"meta_ads": {"ad_insights": [*insights, insights[0]]}}
+    batch.files = {"meta_ads": {"ad_insights": batch.files["meta_ads"]["ad_insights"]}}
     _load(exports, tmp_path, batch)
-    assert "raw_meta_ads_staging" in _schemas(tmp_path)
-    assert _count(tmp_path, "raw_meta_ads.ad_insights") == batch.rows["meta_ads"]["ad_insights"]
+    insights = pa.concat_tables(pq.read_table(path) for path in batch.files["meta_ads"]["ad_insights"])
+    restated = tmp_path / "restated.parquet"
+    pq.write_table(pa.concat_tables([_with_spend(insights, 5), _with_spend(insights, 2)]), restated)
+    assert {index: list(rows) for index, rows in superseded_rows([restated], AD_INSIGHTS_KEY).items()} == {
+        0: list(range(insights.num_rows))
+    }
+    batch.files = {"meta_ads": {"ad_insights": [restated]}}
+    assert _load(exports, tmp_path, batch) == {"meta_ads": {"ad_insights": insights.num_rows}}
+    assert _loaded(tmp_path, "raw_meta_ads.ad_insights") == (
+        insights.num_rows,
+        _spend_total(_with_spend(insights, 2)),
+    )
+    pipeline = dlt.attach(pipeline_name="socialmart_files_meta_ads", pipelines_dir=str(tmp_path))
+    assert pipeline.default_schema.tables["ad_insights"].get("x-stage-data-deduplicated") is True
 
 
 def test_a_later_drop_whose_files_hold_each_key_once_merges_without_deduplicating(
@@ -139,10 +192,8 @@ def test_a_later_drop_whose_files_hold_each_key_once_merges_without_deduplicatin
     restated.mkdir()
     paths = []
     for path in batch.files["meta_ads"]["ad_insights_age_gender"]:
-        table = pq.read_table(path)
-        spend = pa.compute.add(table["spend"], pa.scalar(1, table["spend"].type)).cast(table["spend"].type)
         paths.append(restated / path.name)
-        pq.write_table(table.set_column(table.schema.get_field_index("spend"), "spend", spend), paths[-1])
+        pq.write_table(_with_spend(pq.read_table(path), 1), paths[-1])
     batch.files = {"meta_ads": {"ad_insights_age_gender": paths}}
     _load(exports, tmp_path, batch)
     rows = batch.rows["meta_ads"]["ad_insights_age_gender"]

@@ -182,13 +182,44 @@ def test_shopify_export_outside_a_shop_folder_is_rejected_and_other_files_still_
     assert len(batch.loaded) == 6
 
 
-def test_same_file_twice_has_the_same_merge_keys(tmp_path: Path) -> None:
+def test_same_file_twice_loads_each_key_once(tmp_path: Path) -> None:
     write_exports(tmp_path, AS_OF)
+    once = read_exports(tmp_path, SALT).tables
     for path in list(tmp_path.rglob("*.csv")):
         path.with_name(f"{path.stem} (1).csv").write_bytes(path.read_bytes())
-    tables = read_exports(tmp_path, SALT).tables
-    keys = [(r["account_id"], r["ad_id"], r["day"]) for t in tables["meta_ads_manager"] for r in t.to_pylist()]
-    assert len(keys) == 2 * len(set(keys))  # each row twice: the dlt merge on this key keeps one
+    batch = read_exports(tmp_path, SALT)
+    for name, [table] in batch.tables.items():
+        assert table.num_rows == once[name][0].num_rows, name
+    assert len(batch.restated) == len(batch.tables)
+
+
+def test_overlapping_exports_keep_the_row_of_the_file_that_sorts_last(tmp_path: Path) -> None:
+    """Two downloads of overlapping days, one folder per download date: the later one restates 2025-01-02, and its
+    own file repeats that day's row with a later value, which wins too."""
+    header = META.format(spend="Amount spent (USD)")
+    _write(
+        tmp_path,
+        "2025-01-03/meta.csv",
+        f"{header}\n2025-01-01,2025-01-02,1001,a,1,2,3,2025-01-01,1.00,10\n2025-01-01,2025-01-02,1001,a,1,2,3,2025-01-02,2.00,20\n",
+    )
+    _write(
+        tmp_path,
+        "2025-01-05/meta.csv",
+        f"{header}\n2025-01-02,2025-01-04,1001,a,1,2,3,2025-01-02,2.50,25\n2025-01-02,2025-01-04,1001,a,1,2,3,2025-01-02,2.75,27\n"
+        "2025-01-02,2025-01-04,1001,a,1,2,3,2025-01-04,4.00,40\n",
+    )
+    batch = read_exports(tmp_path, SALT)
+    [table] = batch.tables["meta_ads_manager"]
+    rows = sorted((r["day"], r["spend"], r["impressions"], r["source_file"]) for r in table.to_pylist())
+    assert rows == [
+        (date(2025, 1, 1), Decimal("1.00"), 10, "2025-01-03/meta.csv"),
+        (date(2025, 1, 2), Decimal("2.75"), 27, "2025-01-05/meta.csv"),
+        (date(2025, 1, 4), Decimal("4.00"), 40, "2025-01-05/meta.csv"),
+    ]
+    assert batch.restated == [
+        "raw_exports.meta_ads_manager: 2 rows are restated by a later file (path order) or a later row of their file "
+        "and are not loaded: 2025-01-03/meta.csv 1, 2025-01-05/meta.csv 1"
+    ]
 
 
 def test_shopify_exports_need_a_salt_and_keep_no_personal_data(tmp_path: Path) -> None:
