@@ -41,7 +41,7 @@ __all__ = ["RAW_FOLDER", "RawFileBatch", "load_raw_files", "raw_files_source", "
 
 RAW_FOLDER = "raw"
 BATCH_ROWS = 256_000
-# the DuckDB that ranks the files' keys spills to disk beyond this, next to the pipelines
+# the DuckDB that ranks the files' keys spills to a temporary folder beyond this
 KEY_RANKING_MEMORY = "1GB"
 SCHEMA_CONTRACT = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
 
@@ -207,15 +207,11 @@ def _tables_with_rows(pipeline: dlt.Pipeline, tables: Sequence[str]) -> set[str]
     return found
 
 
-def _key_columns(key: Sequence[str]) -> str:
-    return ", ".join(f'"{name}"' for name in key)
-
-
 def superseded_rows(paths: Sequence[Path], key: Sequence[str]) -> dict[int, np.ndarray]:
     """The rows a later row with the same key replaces (a later file in path order, or later in the same file), as
     row numbers by file index; empty when no key is twice. DuckDB reads only the key columns, and ranks them only
     when a key repeats."""
-    columns = _key_columns(key)
+    columns = ", ".join(f'"{name}"' for name in key)
     files = {f"file_{index}": str(path) for index, path in enumerate(paths)}
     keyed = " UNION ALL ".join(
         f"SELECT {index} AS file_index, file_row_number, {columns} FROM read_parquet(${name}, file_row_number = true)"
