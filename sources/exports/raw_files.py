@@ -110,18 +110,18 @@ def check_file(path: Path, raw: RawTable, file: str) -> int:
     if extra:
         raise ExportFileError(file, None, f"columns {extra} are not in {where}: drop them or check the table")
     for name in raw.primary_key:
-        if _null_count(metadata, found.get_field_index(name)) != 0:
+        if _null_count(path, metadata, found.get_field_index(name)) != 0:
             raise ExportFileError(file, None, f"key column {name!r} of {where} has empty values: every row needs one")
     return metadata.num_rows
 
 
-def _null_count(metadata: pq.FileMetaData, column: int) -> int | None:
-    """Nulls in a column from the row-group statistics; None when a row group has none."""
+def _null_count(path: Path, metadata: pq.FileMetaData, column: int) -> int:
+    """Nulls in a column, from the row-group statistics; read from the column itself when the writer kept none."""
     total = 0
     for group in range(metadata.num_row_groups):
         stats = metadata.row_group(group).column(column).statistics
         if stats is None or not stats.has_null_count:
-            return None
+            return pq.ParquetFile(path).read(columns=[metadata.schema.column(column).name]).column(0).null_count
         total += stats.null_count
     return total
 

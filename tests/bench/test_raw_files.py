@@ -102,6 +102,31 @@ def test_bad_files_are_rejected_with_their_name_and_column_and_the_others_load(e
     assert rows["tiktok_ads"]["ad_insights"] == batch.rows["tiktok_ads"]["ad_insights"] > 0
 
 
+def test_key_columns_are_checked_for_empty_values_also_in_files_without_statistics(
+    exports: Path, tmp_path: Path
+) -> None:
+    """A writer that keeps no column statistics: the file still loads, and an empty key is still found."""
+    source = sorted((exports / "raw" / "tiktok_ads" / "ad_insights").glob("*.parquet"))[0]
+    table = pq.read_table(source)
+    drop = tmp_path / "drop" / "raw" / "tiktok_ads" / "ad_insights"
+    drop.mkdir(parents=True)
+    pq.write_table(table, drop / "plain.parquet", write_statistics=False)
+    ad_ids = table["ad_id"].to_pylist()
+    ad_ids[1] = None
+    index = table.schema.get_field_index("ad_id")
+    pq.write_table(
+        table.set_column(index, "ad_id", pa.array(ad_ids, table["ad_id"].type)),
+        drop / "holed.parquet",
+        write_statistics=False,
+    )
+    batch = read_raw_files(tmp_path / "drop")
+    assert [str(error) for error in batch.errors] == [
+        "raw/tiktok_ads/ad_insights/holed.parquet: key column 'ad_id' of tiktok_ads.ad_insights has empty values: "
+        "every row needs one"
+    ]
+    assert batch.rows == {"tiktok_ads": {"ad_insights": table.num_rows}}
+
+
 def _schemas(work: Path) -> set[str]:
     with duckdb.connect(str(work / "w.duckdb"), read_only=True) as con:
         return {name for (name,) in con.execute("select schema_name from information_schema.schemata").fetchall()}
