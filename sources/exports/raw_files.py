@@ -37,7 +37,7 @@ from sources.exports.errors import ExportFileError
 from sources.exports.raw_tables import RAW_TABLES, RawTable
 from sources.exports.restated import restated_message
 
-__all__ = ["RAW_FOLDER", "RawFileBatch", "load_raw_files", "raw_files_source", "read_raw_files"]
+__all__ = ["RAW_FOLDER", "RawFileBatch", "load_raw_files", "raw_files_source", "read_raw_files", "superseded_rows"]
 
 RAW_FOLDER = "raw"
 BATCH_ROWS = 256_000
