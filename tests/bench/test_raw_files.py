@@ -16,6 +16,7 @@ import pytest
 from dlt.extract.resource import DltResource
 
 from bench import agency
+from sources.exports import raw_files
 from sources.exports.raw_files import load_raw_files, read_raw_files, superseded_rows
 from sources.exports.raw_tables import RAW_TABLES
 
@@ -183,9 +184,13 @@ def test_where_files_repeat_a_key_the_last_file_in_path_order_wins(
     ) in capsys.readouterr().out
 
 
-def test_within_a_file_the_last_row_of_a_key_wins_and_over_a_filled_table_too(exports: Path, tmp_path: Path) -> None:
+def test_within_a_file_the_last_row_of_a_key_wins_and_over_a_filled_table_too(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A later drop over a filled table whose file repeats its own rows further down, restated: the key's last row
-    replaces the loaded one, through a merge that dlt does not deduplicate again."""
+    replaces the loaded one, through a merge that dlt does not deduplicate again. Record batches of 7 rows, so the
+    rows left out fall in many batches."""
+    monkeypatch.setattr(raw_files, "BATCH_ROWS", 7)
     batch = read_raw_files(exports)
     batch.files = {"meta_ads": {"ad_insights": batch.files["meta_ads"]["ad_insights"]}}
     _load(exports, tmp_path, batch)
