@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.extract.resource import DltResource
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from sources.common.dlt_settings import ensure_dlt_columns
 from sources.exports.errors import ExportFileError
@@ -259,11 +260,63 @@ def _report_superseded(
         print(f"exports: {restated_message(f'raw_{source}.{table}', rows_by_file)}")
 
 
+def _unreadable(tables: dict[str, list[Path]]) -> dict[Path, str]:
+    """The files of `tables` whose pages cannot be read to the end (their footer was fine), with the reader's reason."""
+    found = {}
+    for paths in tables.values():
+        for path in paths:
+            try:
+                for _ in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+                    pass
+            except (OSError, pa.ArrowException) as exc:
+                first_line = (str(exc).splitlines() or [""])[0]
+                found[path] = "".join(char for char in first_line if char.isprintable()).strip() or type(exc).__name__
+    return found
+
+
+def _file_name(path: Path) -> str:
+    """A raw file's name relative to the exports folder (raw/<source>/<table>/<name>.parquet), as messages give it."""
+    return path.relative_to(path.parents[3]).as_posix()
+
+
+def _load_source(pipeline: dlt.Pipeline, source: str, tables: dict[str, list[Path]]) -> None:
+    superseded = {
+        table: found
+        for table, paths in tables.items()
+        if (found := superseded_rows(paths, RAW_TABLES[source][table].primary_key))
+    }
+    _report_superseded(source, tables, superseded)
+    pipeline.run(raw_files_source(source, tables, _dispositions(pipeline, list(tables)), superseded))
+
+
+def _load_readable(batch: RawFileBatch, pipeline: dlt.Pipeline, source: str, tables: dict[str, list[Path]]) -> bool:
+    """Load `tables` of `source`; when a file's pages turn out unreadable, reject it (into `batch.errors`) and load
+    the others (dlt discards the failed extract). Return whether anything was loaded."""
+    try:
+        _load_source(pipeline, source, tables)
+        return True
+    except (duckdb.Error, PipelineStepFailed, OSError, pa.ArrowException) as exc:
+        unreadable = _unreadable(tables)
+        if not unreadable:
+            raise RuntimeError(f"the raw files of {source} could not be loaded: {exc}") from exc
+    for path, reason in unreadable.items():
+        error = ExportFileError(
+            _file_name(path), None, f"its data cannot be read ({reason}): export or copy the file again"
+        )
+        batch.errors.append(error)
+        print(f"exports: REJECTED {error}")
+    readable = {table: kept for table, paths in tables.items() if (kept := [p for p in paths if p not in unreadable])}
+    if readable:
+        _load_source(pipeline, source, readable)
+    return bool(readable)
+
+
 def load_raw_files(
     batch: RawFileBatch, destination: Any, pipelines_dir: str | Path
 ) -> tuple[dict[str, dict[str, int]], dict[str, float]]:
     """Load the accepted files of `batch` into each connector's raw dataset; return rows per source and table, and the
-    load seconds per source (one dlt pipeline `socialmart_files_<source>` per connector)."""
+    load seconds per source (one dlt pipeline `socialmart_files_<source>` per connector). A file whose pages cannot
+    be read is rejected then (its footer was checked earlier), into `batch.errors`, and the others load."""
     rows: dict[str, dict[str, int]] = {}
     seconds: dict[str, float] = {}
     for source, tables in batch.files.items():
@@ -274,13 +327,8 @@ def load_raw_files(
             dataset_name=f"raw_{source}",
             pipelines_dir=str(pipelines_dir),
         )
-        superseded = {
-            table: found
-            for table, paths in tables.items()
-            if (found := superseded_rows(paths, RAW_TABLES[source][table].primary_key))
-        }
-        _report_superseded(source, tables, superseded)
-        pipeline.run(raw_files_source(source, tables, _dispositions(pipeline, list(tables)), superseded))
+        if not _load_readable(batch, pipeline, source, tables):
+            continue
         counts = pipeline.last_trace.last_normalize_info.row_counts
         rows[source] = {table: count for table, count in counts.items() if not table.startswith("_dlt")}
         seconds[source] = round(time.perf_counter() - started, 3)

@@ -128,6 +128,48 @@ def test_key_columns_are_checked_for_empty_values_also_in_files_without_statisti
     assert batch.rows == {"tiktok_ads": {"ad_insights": table.num_rows}}
 
 
+def _corrupt_column(path: Path, column: str) -> None:
+    """Overwrite the middle of `column`'s first column chunk in `path`, leaving the footer intact."""
+    metadata = pq.read_metadata(path)
+    chunk = metadata.row_group(0).column(metadata.schema.to_arrow_schema().get_field_index(column))
+    start = chunk.dictionary_page_offset or chunk.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start : start + chunk.total_compressed_size // 2] = b"\xff" * (chunk.total_compressed_size // 2)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("column", "first_read_by"),
+    [("ad_id", "DuckDB ranking the keys"), ("campaign_name", "the stream into dlt")],
+)
+def test_a_file_whose_pages_cannot_be_read_is_rejected_by_name_and_the_others_load(
+    exports: Path, tmp_path: Path, column: str, first_read_by: str
+) -> None:
+    """A file with a sound footer but damaged data, in a key column (found by DuckDB ranking the keys) or in another
+    column (found while streaming into dlt, which discards the failed extract): it is rejected naming it, and the
+    table's other file still loads, once."""
+    first, second = sorted((exports / "raw" / "tiktok_ads" / "ad_insights").glob("*.parquet"))
+    drop = tmp_path / "drop" / "raw" / "tiktok_ads" / "ad_insights"
+    drop.mkdir(parents=True)
+    shutil.copy(first, drop / "damaged.parquet")
+    _corrupt_column(drop / "damaged.parquet", column)
+    shutil.copy(second, drop / "good.parquet")
+    batch = read_raw_files(tmp_path / "drop")
+    assert batch.errors == []  # the footers are fine
+    key = RAW_TABLES["tiktok_ads"]["ad_insights"].primary_key
+    if first_read_by == "the stream into dlt":
+        assert superseded_rows([drop / "damaged.parquet", drop / "good.parquet"], key) == {}
+    else:
+        with pytest.raises(duckdb.Error):
+            superseded_rows([drop / "damaged.parquet"], key)
+    good_rows = pq.read_metadata(second).num_rows
+    assert _load(tmp_path / "drop", tmp_path, batch) == {"tiktok_ads": {"ad_insights": good_rows}}
+    [message] = [str(error) for error in batch.errors]
+    assert message.startswith("raw/tiktok_ads/ad_insights/damaged.parquet: its data cannot be read (")
+    assert message.endswith("): export or copy the file again")
+    assert _count(tmp_path, "raw_tiktok_ads.ad_insights") == good_rows
+
+
 def _schemas(work: Path) -> set[str]:
     with duckdb.connect(str(work / "w.duckdb"), read_only=True) as con:
         return {name for (name,) in con.execute("select schema_name from information_schema.schemata").fetchall()}
