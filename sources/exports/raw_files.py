@@ -5,7 +5,8 @@ checked against the declared Arrow schema of that connector table (sources/expor
 footer alone, then streamed in record batches (never Python rows) into the connector's own dataset and table
 (`raw_<source>.<table>`) with its primary key and merge disposition, so staging and marts read it as if the API
 connector had loaded it, and a file dropped twice replaces its rows instead of adding them. A file that does not fit
-is rejected as a whole with an ExportFileError naming it, the column and the fix; the other files still load.
+is rejected as a whole with an ExportFileError naming it, the column and the fix; the other files still load. A file
+whose data pages are damaged passes that footer check and is rejected while loading, the same way.
 
 Where the files repeat a key, the last file in path order wins, and within a file its last row: a restated export
 named to sort after the one it restates (`2024-01.parquet`, then `2024-01_restated.parquet`) replaces its rows. DuckDB
