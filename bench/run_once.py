@@ -18,12 +18,16 @@ PREFIX = "RESULT:"
 def main() -> None:
     """Run the nightly flow once as the JSON argument says, and print its result."""
     args = json.loads(sys.argv[1])
+    from socialmart import prefect_server
+
+    server = prefect_server.start()  # as `socialmart run` does: before the flow's imports
     from flows.nightly import nightly
 
     result: dict = {"error": None}
     seconds: dict[str, float] = {}
     rows: dict[str, dict[str, int]] = {}
     try:
+        prefect_server.attach(server)
         summary = nightly(
             run_date=date.fromisoformat(args["run_date"]),
             sandbox=args.get("sandbox", False),

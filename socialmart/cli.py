@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import socialmart  # noqa: F401  (environment defaults)
+from socialmart import prefect_server
 
 if TYPE_CHECKING:
     from reports.periods import IsoWeek
@@ -72,8 +73,6 @@ def run(
     inputs_dir: Path | None,
 ) -> None:
     """Run the nightly pipeline: load, transform, gate, publish and report."""
-    from flows.nightly import nightly
-
     if sources is not None and "exports" in sources and exports_dir is None:
         raise click.UsageError("--sources exports needs --exports-dir DIR (the folder of downloaded CSV files)")
     if exports_dir is not None and (sources is None or "exports" not in sources):
@@ -82,7 +81,11 @@ def run(
     _existing_dir(inputs_dir, "--inputs-dir")
     if warehouse_file is not None and warehouse_file.is_dir():
         raise click.UsageError(f"--warehouse {warehouse_file} is a folder: give the warehouse file's path")
+    server = prefect_server.start()  # before the flow's imports, which it overlaps
+    from flows.nightly import nightly
+
     try:
+        prefect_server.attach(server)
         summary = nightly(
             run_date=run_date,
             sandbox=sandbox,
@@ -136,21 +139,24 @@ def backfill(
     before today. Export files are not re-read. Exit code 0 when published, 1 when the run failed, 2 on a usage
     error. See docs/backfill.md.
     """
-    from flows.backfill import BackfillRangeError, check_range
-    from flows.backfill import backfill as backfill_flow
-    from socialmart.config import load_settings
-
     if sources is not None and "exports" in sources:
         raise click.UsageError("--sources exports: a backfill re-reads the APIs; load export files with `run`")
     _existing_dir(inputs_dir, "--inputs-dir")
     if warehouse_file is not None and warehouse_file.is_dir():
         raise click.UsageError(f"--warehouse {warehouse_file} is a folder: give the warehouse file's path")
+    server = prefect_server.start()  # before the flow's imports, which it overlaps
+    from flows.backfill import BackfillRangeError, check_range
+    from flows.backfill import backfill as backfill_flow
+    from socialmart.config import load_settings
+
     try:
         settings = load_settings()
         check_range(start, end, settings.start_date, _today(settings.reporting_timezone))
     except BackfillRangeError as exc:
+        prefect_server.stop(server)
         raise click.UsageError(str(exc)) from exc
     try:
+        prefect_server.attach(server)
         summary = backfill_flow(
             start=start, end=end, sandbox=sandbox, sources=sources, warehouse_file=warehouse_file, inputs_dir=inputs_dir
         )
@@ -179,12 +185,14 @@ def publish(run_date: date | None, warehouse_file: Path | None, inputs_dir: Path
     since nothing was extracted), publishes atomically when it passes and builds the reports due on --date. A failing
     gate publishes nothing. Exit code 0 when published, 1 when it failed, 2 on a usage error.
     """
-    from flows.nightly import nightly
-
     _existing_dir(inputs_dir, "--inputs-dir")
     if warehouse_file is not None and not warehouse_file.is_file():
         raise click.UsageError(f"--warehouse {warehouse_file}: no such file (publish rebuilds a loaded warehouse)")
+    server = prefect_server.start()  # before the flow's imports, which it overlaps
+    from flows.nightly import nightly
+
     try:
+        prefect_server.attach(server)
         summary = nightly(run_date=run_date, sources=(), warehouse_file=warehouse_file, inputs_dir=inputs_dir)
     except Exception as exc:  # every failure ends with a readable message, not a traceback
         _fail("publish", exc)
