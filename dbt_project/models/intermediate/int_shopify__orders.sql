@@ -1,87 +1,39 @@
 {#-
-    Shopify orders that count, from the Admin API (stg_shopify__orders) and from "Export orders" files
-    (stg_exports__shopify_orders): test orders excluded, and one order per shop x order number. The API wins: an
-    exported order is dropped when the API loaded an order with the same shop and name; among API orders (the
-    duplicated-order fault creates a second id with the same name) the earliest created, then lowest id, is kept.
-    Adds order_date (the reporting-timezone date of created_at) and is_new_customer (the customer's first order in
-    that shop, by created_at; export orders have no customer id, so their customer is the hashed lower-cased email).
-    Export refunds: the export only has "Refunded Amount" (tax included, no refund date). An export order's refund
-    is counted on the order's date, net of tax pro rata: refund_net = Refunded Amount x Subtotal / (Subtotal +
-    Taxes), rounded half up to the cent (export_refund_local; int_order_revenue_events makes it a refund event on
-    the order's date). record_source says where the order came from. order_fingerprint: a hash of the whole row
+    Shopify orders that count, from int_shopify__order_candidates (the Admin API's orders and the "Export orders"
+    files' orders): test orders excluded, and one order per shop x order number. The API wins: an exported order is
+    dropped when the API loaded an order with the same shop and name; among API orders (the duplicated-order fault
+    creates a second id with the same name) the earliest created, then lowest id, is kept.
+    Adds is_new_customer (the customer's first order in that shop, by created_at; export orders have no customer id,
+    so their customer is the hashed lower-cased email). record_source says where the order came from; an export
+    order's refund is export_refund_local (int_shopify__order_candidates). order_fingerprint: a hash of the whole row
     (macros/order_rebuild.sql: the incremental order models rebuild the orders whose fingerprint changed).
     Grain: one row per order.
 -#}
-{#- A table, not a view: three models and two tests read it, and at agency size each reading of the view
-    deduplicated 2 million orders again (about 5 s each; issue 8). -#}
-{{ config(materialized='table') }}
+{#-
+    A table, not a view: three models and two tests read it, and at agency size each reading of the view
+    deduplicated 2 million orders again (about 5 s each; issue 8). Incremental: a nightly DuckDB build rebuilds only
+    the order numbers and customers whose rows changed (macros/shopify_orders_rebuild.sql), instead of writing all
+    2 million orders again (7 s).
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ write_shopify_orders_scope(ref('int_shopify__order_candidates')) }}",
+        "{{ delete_shopify_orders_in_scope() }}",
+    ],
+    full_refresh=(true if target.type != 'duckdb' else none),
+) }}
+{%- set diffed = orders_diffed(is_incremental()) %}
 with
-
-api_orders as (
-
-    select * from {{ ref('stg_shopify__orders') }}
-
-),
-
-export_orders as (
-
-    select * from {{ ref('stg_exports__shopify_orders') }}
-
-),
-
-export_refunds as (
-
-    select
-        *,
-        cast(round(subtotal_price_local * 100) as bigint) as subtotal_cents,
-        cast(round((subtotal_price_local + coalesce(total_tax_local, 0)) * 100) as bigint) as gross_cents,
-        cast(round(refunded_amount_local * 100) as bigint) as refunded_cents
-    from export_orders
-
-),
-
-export_conformed as (
-
-    select
-        *,
-        case
-            when gross_cents > 0 and refunded_cents > 0
-                -- half up in whole cents: floor((2 r s + g) / 2g); exact (integer division on Postgres, a double
-                -- far from any rounding edge on DuckDB)
-                then cast(
-                    floor((2 * refunded_cents * subtotal_cents + gross_cents) / (2 * gross_cents)) as numeric(18, 0)
-                ) * 0.01
-            else 0
-        end as export_refund_local
-    from export_refunds
-
-),
 
 orders as (
 
-    select
-        order_key, order_id, shop, order_number, created_at, cancelled_at, currency_code,
-        subtotal_price_local, total_price_local, total_tax_local, total_discounts_local, total_shipping_local,
-        financial_status, source_name, landing_site, referring_site, discount_codes, customer_id, is_test,
-        'shopify_api' as record_source,
-        cast(null as numeric(18, 2)) as export_refund_local,
-        0 as source_rank
-    from api_orders
-
-    union all
-
-    select
-        order_key, order_id, shop, order_number, created_at, cancelled_at, currency_code,
-        subtotal_price_local,
-        total_price_local, total_tax_local, total_discounts_local, total_shipping_local,
-        financial_status, source_name,
-        cast(null as varchar) as landing_site,
-        cast(null as varchar) as referring_site,
-        discount_codes, customer_id, is_test,
-        'shopify_export' as record_source,
-        cast(export_refund_local as numeric(18, 2)) as export_refund_local,
-        1 as source_rank
-    from export_conformed
+    select candidates.* from {{ ref('int_shopify__order_candidates') }} as candidates
+    {%- if diffed %}
+    {{ semi_join_shopify_orders_read_scope('candidates') }}
+    {%- endif %}
 
 ),
 
@@ -143,7 +95,7 @@ enriched as (
         shop,
         order_number,
         created_at,
-        {{ to_local_date('created_at') }} as order_date,
+        order_date,
         cancelled_at,
         currency_code,
         subtotal_price_local,
@@ -170,6 +122,9 @@ final as (
         enriched.*,
         {{ row_fingerprint(['enriched']) }} as order_fingerprint
     from enriched
+    {%- if diffed %}
+    where {{ in_shopify_orders_rebuild_scope('enriched') }}
+    {%- endif %}
 
 )
 

@@ -5,8 +5,10 @@ orders whose inputs changed (dbt_project/macros/order_rebuild.sql).
 One small raw warehouse (two Shopify shops in USD and EUR, an export order, refunds, a Meta campaign, FX rates, promo
 codes) goes through the nights in order: new orders, a refund of an old order, a duplicated order and an API order
 that replaces an exported one, a renamed campaign, a new promo code, a revised FX rate, a vanished order and a
-customer change that moves is_new_customer to a later order. After each night a copy of the same file without the
-rebuild state is built from scratch (a full refresh) and compared.
+customer change that moves is_new_customer to a later order, a customer's earlier order arriving late, the counting
+row of a duplicated order vanishing and an order becoming a test order. After each night a copy of the same file
+without the rebuild state is built from scratch (a full refresh) and compared. int_shopify__orders, incremental too
+(macros/shopify_orders_rebuild.sql), is compared the same way, and its scope says which rows it compared as changed.
 """
 
 from __future__ import annotations
@@ -168,6 +170,17 @@ def _rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+def _shopify_scope(warehouse: Path, kind: str) -> set[str] | None:
+    """What the last build of int_shopify__orders compared as changed (macros/shopify_orders_rebuild.sql): the
+    values of one kind of its scope; None when the build did not compare rows (the table is dropped)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        sql = "select value from intermediate.int_shopify__orders__scope where kind = ?"
+        try:
+            return {value for (value,) in con.execute(sql, [kind]).fetchall()}
+        except duckdb.CatalogException:
+            return None
+
+
 def _full_refresh_rows(warehouse: Path, work: Path, run_date: date) -> dict:
     """The models built from scratch from a copy of `warehouse`."""
     reference = stateless_copy(warehouse, work)
@@ -213,6 +226,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 STRIPE_1, STRIPE_2 = "stripe:acct_1:ch_1", "stripe:acct_1:ch_2"
 ALL = {"us:1", "us:2", "us:3", "us:4", "us:5", "us:6", "eu:7", "us:900", STRIPE_1}
+NOT_COUNTING = {"us:10", "us:900"}  # from night 3: #1002's duplicate and the export's row of the API's order 900
 
 # The nights run in this order, each on the raw data and the build the previous one left.
 
@@ -221,6 +235,7 @@ def test_first_build_is_a_full_refresh(nights: Any) -> None:
     said, rebuilt = nights(date(2025, 3, 10))
     assert said.startswith("full refresh: no rebuild state")
     assert rebuilt == ALL
+    assert _shopify_scope(nights.warehouse, "order") is None
 
 
 def test_new_orders_and_an_old_orders_refund_rebuild_only_those_orders(nights: Any) -> None:
@@ -237,6 +252,9 @@ def test_new_orders_and_an_old_orders_refund_rebuild_only_those_orders(nights: A
     said, rebuilt = nights(date(2025, 3, 11), change)
     assert said == "dbt: nothing to rebuild in the incremental models (no raw day changed)"
     assert rebuilt == {"us:1", "us:8", "us:9", STRIPE_1, STRIPE_2}
+    # int_shopify__orders rebuilt the two new orders' numbers and customers: customer 1's first order is read too
+    assert _shopify_scope(nights.warehouse, "order") == {"us:8", "us:9"}
+    assert _shopify_scope(nights.warehouse, "read") == {"#1001", "#1008", "#1009"}
 
 
 def test_a_duplicated_order_and_an_api_order_replacing_an_export(nights: Any) -> None:
@@ -246,6 +264,7 @@ def test_a_duplicated_order_and_an_api_order_replacing_an_export(nights: Any) ->
 
     _, rebuilt = nights(date(2025, 3, 12), change)
     assert rebuilt == {"us:900"}  # the API's row of order 900 replaces the export's; #1002's duplicate is dropped
+    assert _shopify_scope(nights.warehouse, "order") == {"us:10", "us:900"}
 
 
 def test_a_renamed_campaign_attributes_every_order_again(nights: Any) -> None:
@@ -291,9 +310,33 @@ def test_a_vanished_order_and_a_customer_moving_first_orders(nights: Any) -> Non
     with duckdb.connect(str(nights.warehouse), read_only=True) as con:
         keys = {key for (key,) in con.execute("select order_key from marts.fct_orders_attributed").fetchall()}
     assert "us:5" not in keys
+    assert _shopify_scope(nights.warehouse, "order") == {"us:5", "us:9"} | NOT_COUNTING
+    assert {"3", "9"} <= _shopify_scope(nights.warehouse, "customer")
+
+
+def test_an_earlier_order_a_vanished_kept_duplicate_and_a_new_test_order(nights: Any) -> None:
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        _order(con, 11, "#1011", "2025-03-01 09:00:00+00", "12.00", 6)  # customer 6's first order arrives late
+        con.execute("delete from raw_shopify.orders where id = 2")  # #1002's duplicate (order 10) now counts
+        con.execute("update raw_shopify.orders set test = true where id = 3")
+
+    _, rebuilt = nights(date(2025, 3, 12), change)
+    # order 6 is no longer customer 6's first order; order 9 is now customer 3's first (order 3 became a test order)
+    assert rebuilt == {"us:6", "us:9", "us:10", "us:11"}
+    assert _shopify_scope(nights.warehouse, "order") == {"us:2", "us:3", "us:11"} | NOT_COUNTING
+    with duckdb.connect(str(nights.warehouse), read_only=True) as con:
+        new_customer = dict(
+            con.execute(
+                "select order_key, is_new_customer from intermediate.int_shopify__orders "
+                "where order_key in ('us:2', 'us:3', 'us:6', 'us:9', 'us:10', 'us:11')"
+            ).fetchall()
+        )
+    assert new_customer == {"us:6": False, "us:9": True, "us:10": True, "us:11": True}  # 10: customer 2's only one
 
 
 def test_nothing_changed_rebuilds_nothing(nights: Any) -> None:
     said, rebuilt = nights(date(2025, 3, 12))
     assert said == "dbt: nothing to rebuild in the incremental models (no raw day changed)"
     assert rebuilt == set()
+    # Only the rows that do not count are compared as changed, every night: their numbers are ranked again.
+    assert _shopify_scope(nights.warehouse, "order") == {"us:900"}  # order 10 counts since the night before
