@@ -13,11 +13,12 @@
     A table, not a view: three models and two tests read it, and at agency size each reading of the view
     deduplicated 2 million orders again (about 5 s each; issue 8). Incremental: a nightly DuckDB build rebuilds only
     the order numbers and customers whose rows changed (macros/shopify_orders_rebuild.sql), instead of writing all
-    2 million orders again (7 s).
+    2 million orders again (7 s). Keyed by order, not by day: the pre-hooks delete the rows it appends again.
 -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    unique_key='order_key',
     on_schema_change='fail',
     pre_hook=[
         "{{ write_shopify_orders_scope(ref('int_shopify__order_candidates')) }}",
