@@ -112,8 +112,10 @@ class TemporaryServer:
 
 def start() -> TemporaryServer | None:
     """Start the temporary server unless PREFECT_API_URL is set in the environment (a deployment's flow run, a
-    worker, a user's running server). Call it before importing Prefect, then `attach` the result."""
-    if os.environ.get("PREFECT_API_URL"):
+    worker, a user's running server) or Prefect is already imported (a test session, a notebook: nothing left to
+    overlap, and Prefect's own settings and temporary server apply). Call it before importing Prefect, then
+    `attach` the result."""
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
         return None
     server = TemporaryServer(_free_port())
     server.spawn()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,10 +74,10 @@ print(json.dumps({
 """
 
 
-def _child(script: str, home: Path) -> dict:
-    """Run `script` in a fresh interpreter without any Prefect API configured; return the JSON it prints."""
+def _child(script: str, home: Path, **prefect_env: str) -> Any:
+    """Run `script` in a fresh interpreter with only `prefect_env` of Prefect's settings; return the JSON it prints."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(home), PREFECT_LOGGING_LEVEL="WARNING")
+    env.update(PREFECT_HOME=str(home), PREFECT_LOGGING_LEVEL="WARNING", **prefect_env)
     completed = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True, text=True, timeout=300
     )
@@ -118,8 +119,16 @@ def test_prefect_settings_that_name_an_api_win_and_the_server_is_stopped(tmp_pat
     }
 
 
-def test_no_server_is_started_when_the_environment_names_an_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+def test_no_server_is_started_when_the_environment_names_an_api(tmp_path: Path) -> None:
+    script = "import json, sys\nfrom socialmart import prefect_server\n"
+    script += "print(json.dumps([prefect_server.start() is None, 'prefect' in sys.modules]))"
+    assert _child(script, tmp_path, PREFECT_API_URL="http://127.0.0.1:4200/api") == [True, False]
+
+
+def test_no_server_is_started_once_prefect_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import prefect  # noqa: F401  (a test session or a notebook: Prefect's settings and its own server apply)
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
     assert prefect_server.start() is None
 
 
