@@ -3,7 +3,7 @@
     all 2 million at agency size (issue 8). Which row of a shop x order number counts depends on the other rows with
     that number, and is_new_customer on the customer's other orders, so a changed row changes more than itself:
 
-    - changed: the rows of int_shopify__order_candidates (test orders left out) that match no built row on order_key,
+    - changed: the rows of int_shopify__order_candidates (no test orders) that match no built row on order_key,
       record_source and every column taken from the row (shopify_order_row_hash), and the built rows that match no
       such row any more (their old values: a customer or number changed, an order vanished or became a test);
     - scope `order`: the changed order keys; `group`: their order numbers (shopify_order_group); `customer`: their
@@ -50,7 +50,6 @@
                 order_key, shop, {{ shopify_order_group('candidates') }} as order_group, customer_id, record_source,
                 {{ shopify_order_row_hash() }} as row_hash
             from {{ candidates }} as candidates
-            where not is_test
         ),
 
         built_rows as (

@@ -1,8 +1,8 @@
 {#-
-    Every Shopify order row the warehouse holds, before int_shopify__orders picks the ones that count: the Admin
-    API's (stg_shopify__orders) and the "Export orders" files' (stg_exports__shopify_orders), test orders included
-    (is_test), each with what comes from its own row: order_date (the reporting-timezone date of created_at),
-    record_source, source_rank (0 API, 1 export) and, for an export order, its refund net of tax.
+    Every Shopify order row the warehouse holds that is not a test order, before int_shopify__orders picks the ones
+    that count: the Admin API's (stg_shopify__orders) and the "Export orders" files' (stg_exports__shopify_orders),
+    each with what comes from its own row: order_date (the reporting-timezone date of created_at), record_source
+    and, for an export order, its refund net of tax.
     Export refunds: the export only has "Refunded Amount" (tax included, no refund date). An export order's refund
     is counted on the order's date, net of tax pro rata: refund_net = Refunded Amount x Subtotal / (Subtotal +
     Taxes), rounded half up to the cent (export_refund_local; int_order_revenue_events makes it a refund event on
@@ -60,8 +60,7 @@ orders as (
         subtotal_price_local, total_price_local, total_tax_local, total_discounts_local, total_shipping_local,
         financial_status, source_name, landing_site, referring_site, discount_codes, customer_id, is_test,
         'shopify_api' as record_source,
-        cast(null as numeric(18, 2)) as export_refund_local,
-        0 as source_rank
+        cast(null as numeric(18, 2)) as export_refund_local
     from api_orders
 
     union all
@@ -75,8 +74,7 @@ orders as (
         cast(null as varchar) as referring_site,
         discount_codes, customer_id, is_test,
         'shopify_export' as record_source,
-        cast(export_refund_local as numeric(18, 2)) as export_refund_local,
-        1 as source_rank
+        cast(export_refund_local as numeric(18, 2)) as export_refund_local
     from export_conformed
 
 ),
@@ -104,10 +102,9 @@ final as (
         discount_codes,
         customer_id,
         record_source,
-        export_refund_local,
-        source_rank,
-        is_test
+        export_refund_local
     from orders
+    where not is_test
 
 )
 

@@ -44,7 +44,7 @@ order_ranks as (
 
     select
         order_key,
-        source_rank,
+        record_source,
         order_number,
         shop,
         customer_id,
@@ -52,10 +52,9 @@ order_ranks as (
         order_id,
         row_number() over (
             partition by shop, order_number
-            order by source_rank, created_at, order_id
+            order by case when record_source = 'shopify_api' then 0 else 1 end, created_at, order_id
         ) as order_number_rank
     from orders
-    where not is_test
 
 ),
 
@@ -63,7 +62,7 @@ kept_orders as (
 
     select
         order_key,
-        source_rank,
+        record_source,
         case
             when customer_id is null then false
             else row_number() over (
@@ -84,7 +83,7 @@ deduplicated as (
     from orders
     inner join kept_orders
         on orders.order_key = kept_orders.order_key
-        and orders.source_rank = kept_orders.source_rank
+        and orders.record_source = kept_orders.record_source
 
 ),
 
