@@ -153,7 +153,6 @@ def backfill(
         settings = load_settings()
         check_range(start, end, settings.start_date, _today(settings.reporting_timezone))
     except BackfillRangeError as exc:
-        prefect_server.stop(server)
         raise click.UsageError(str(exc)) from exc
     try:
         prefect_server.attach(server)

@@ -123,12 +123,6 @@ def start() -> TemporaryServer | None:
     return server
 
 
-def stop(server: TemporaryServer | None) -> None:
-    """Stop the server when the command ends before running a flow (a usage error)."""
-    if server is not None:
-        server.stop()
-
-
 def attach(server: TemporaryServer | None) -> None:
     """Point Prefect at `server` once it answers, unless Prefect's settings already name an API (then stop it)."""
     if server is None:
