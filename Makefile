@@ -5,6 +5,10 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON := 3.11
 export UV_PYTHON_DOWNLOADS := never
+# Write every installed module's bytecode once, at install. uv does not by default, and where PYTHONDONTWRITEBYTECODE
+# is set (as in many containers) Python then compiles each module from source again in every process: 4.8 s of
+# the 9.6 s that importing Prefect, dlt, dbt and GX took here (issue 8).
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: install browser run test lint format bench clean deploy worker
 
@@ -12,7 +16,7 @@ $(CURDIR)/.tools/bin/uv:
 	python3.11 -m venv $(CURDIR)/.tools || python3 -m venv $(CURDIR)/.tools
 	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-.venv/.synced: uv.lock pyproject.toml | $(UV)
+.venv/.synced: uv.lock pyproject.toml Makefile | $(UV)
 	$(UV) sync --frozen
 	@touch $@
 
