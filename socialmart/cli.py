@@ -44,6 +44,15 @@ def _parse_sources(_ctx: click.Context, _param: click.Parameter, value: str | No
     return names
 
 
+def _attach_prefect(server: prefect_server.TemporaryServer | None) -> None:
+    """Point Prefect at the early server (socialmart/prefect_server.py). Meanwhile a thread imports Great
+    Expectations for the gate: the wait for the server to answer leaves this process idle for about 1.5 s."""
+    from expectations.gate import import_in_background
+
+    import_in_background()
+    prefect_server.attach(server)
+
+
 def _existing_dir(value: Path | None, option: str) -> Path | None:
     if value is not None and not value.is_dir():
         raise click.UsageError(f"{option} {value}: no such folder")
@@ -85,7 +94,7 @@ def run(
     from flows.nightly import nightly
 
     try:
-        prefect_server.attach(server)
+        _attach_prefect(server)
         summary = nightly(
             run_date=run_date,
             sandbox=sandbox,
@@ -155,7 +164,7 @@ def backfill(
     except BackfillRangeError as exc:
         raise click.UsageError(str(exc)) from exc
     try:
-        prefect_server.attach(server)
+        _attach_prefect(server)
         summary = backfill_flow(
             start=start, end=end, sandbox=sandbox, sources=sources, warehouse_file=warehouse_file, inputs_dir=inputs_dir
         )
@@ -191,7 +200,7 @@ def publish(run_date: date | None, warehouse_file: Path | None, inputs_dir: Path
     from flows.nightly import nightly
 
     try:
-        prefect_server.attach(server)
+        _attach_prefect(server)
         summary = nightly(run_date=run_date, sources=(), warehouse_file=warehouse_file, inputs_dir=inputs_dir)
     except Exception as exc:  # every failure ends with a readable message, not a traceback
         _fail("publish", exc)
