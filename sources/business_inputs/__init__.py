@@ -14,7 +14,7 @@ from dlt.extract.resource import DltResource
 
 from sources.business_inputs.errors import InputFileError, InputProblem
 from sources.business_inputs.helpers import load_business_inputs
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 
 __all__ = ["InputFileError", "InputProblem", "business_inputs_source", "load_business_inputs"]
 
@@ -28,6 +28,7 @@ def business_inputs_source(
 
     `segments`: the naming convention's segments a target may name (None: those of the project config).
     """
-    ensure_dlt_columns()
     tables = load_business_inputs(inputs_dir, segments)
-    return tuple(dlt.resource([table], name=name, write_disposition="replace") for name, table in tables.items())
+    return with_dlt_columns(
+        *(dlt.resource([table], name=name, write_disposition="replace") for name, table in tables.items())
+    )

@@ -24,7 +24,7 @@ import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.privacy import guard_salt
 from sources.exports.detect import META_ADS_MANAGER, TIKTOK_ADS_MANAGER, detect_kind
 from sources.exports.errors import ExportFileError
@@ -161,7 +161,6 @@ def exports_source(
         batch: the folder already parsed with `read_exports` (so the caller can report its rejected files), with
             its salt; parsed here when not given, and rejected files and warnings are then only printed.
     """
-    ensure_dlt_columns()
     if batch is None:
         batch = read_exports(exports_dir, pii_salt)
         for error in batch.errors:
@@ -170,4 +169,6 @@ def exports_source(
             print(f"exports: WARNING {warning}")
         for restated in batch.restated:
             print(f"exports: {restated}")
-    return [_resource(name, tables, batch.pii_salt) for name, tables in batch.tables.items() if tables]
+    return with_dlt_columns(
+        *(_resource(name, tables, batch.pii_salt) for name, tables in batch.tables.items() if tables)
+    )

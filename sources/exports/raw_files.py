@@ -34,7 +34,7 @@ from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.extract.resource import DltResource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.exports.errors import ExportFileError
 from sources.exports.raw_tables import RAW_TABLES, RawTable
 from sources.exports.restated import restated_message
@@ -181,14 +181,15 @@ def raw_files_source(
 ) -> Any:
     """A dlt source named after the connector, with one resource per table that has files, written with the table's
     disposition and without its superseded rows (row numbers by file index; see `superseded_rows`)."""
-    ensure_dlt_columns()
 
     @dlt.source(name=source, max_table_nesting=0, schema_contract=SCHEMA_CONTRACT)
-    def files() -> list[DltResource]:
-        return [
-            _resource(RAW_TABLES[source][table], paths, dispositions[table], superseded.get(table, {}))
-            for table, paths in tables.items()
-        ]
+    def files() -> tuple[DltResource, ...]:
+        return with_dlt_columns(
+            *(
+                _resource(RAW_TABLES[source][table], paths, dispositions[table], superseded.get(table, {}))
+                for table, paths in tables.items()
+            )
+        )
 
     return files()
 

@@ -22,7 +22,7 @@ from dlt.extract.resource import DltResource
 
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.ga4 import settings
 from sources.ga4.helpers import PRIMARY_KEY, Ga4Client, report_chunks
@@ -73,7 +73,8 @@ def ga4_source(
         lookback_days: days before the last loaded day re-read on every later run (GA4 data settles in ~72 h).
         end_date: last day read (property time zone); yesterday in UTC by default.
     """
-    ensure_dlt_columns()
     client = Ga4Client(base_url, access_token)
     properties = checked_ids(settings.SOURCE_NAME, "property_ids", [normalize_property_id(p) for p in property_ids])
-    return (traffic_daily(client, properties, parse_date(start_date), lookback_days, resolve_end_date(end_date)),)
+    return with_dlt_columns(
+        traffic_daily(client, properties, parse_date(start_date), lookback_days, resolve_end_date(end_date))
+    )

@@ -20,7 +20,7 @@ from dlt.extract.resource import DltResource
 
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.google_ads import settings
 from sources.google_ads.helpers import PRIMARY_KEY, GoogleAdsClient, insights_chunks, normalize_customer_id
@@ -69,7 +69,6 @@ def google_ads_source(
         lookback_days: days before the last loaded day re-read on every later run (restatements).
         end_date: last day read (customer time zone); yesterday in UTC by default.
     """
-    ensure_dlt_columns()
     client = GoogleAdsClient(base_url, access_token, developer_token, login_customer_id)
     ids = checked_ids(settings.SOURCE_NAME, "customer_ids", [normalize_customer_id(c) for c in customer_ids])
-    return (ad_insights(client, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),)
+    return with_dlt_columns(ad_insights(client, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)))

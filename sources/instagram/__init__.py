@@ -26,7 +26,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.graph import GraphClient
 from sources.common.ids import checked_ids
 from sources.instagram import settings
@@ -111,14 +111,13 @@ def instagram_source(
             end_date + 1 in `reporting_timezone`.
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     client = GraphClient(settings.SOURCE_NAME, base_url, access_token, settings.TOKEN_SETTING)
     ids = checked_ids(settings.SOURCE_NAME, "account_ids", account_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
-    return (
+    return with_dlt_columns(
         media(client, ids, first_instant, lookback_days, run_cutoff),
         account_insights_daily(client, ids, start, lookback_days, end),
         accounts(client, ids, end + dt.timedelta(days=1)),

@@ -23,7 +23,7 @@ from dlt.extract.resource import DltResource
 from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.linkedin_ads import settings
 from sources.linkedin_ads.helpers import (
@@ -94,11 +94,10 @@ def linkedin_ads_source(
         end_date: last day read (UTC day, inclusive); yesterday in UTC by default.
         lookback_days: days before the last loaded day re-read on every later run (conversion restatements).
     """
-    ensure_dlt_columns()
     client = LinkedInAdsClient(base_url, access_token, linkedin_version)
     directory = AccountDirectory(client)
     ids = [account_id_of(a) for a in checked_ids(settings.SOURCE_NAME, "account_ids", account_ids)]
-    return (
+    return with_dlt_columns(
         ad_accounts(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),
     )

@@ -31,7 +31,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.linkedin_pages import settings
 from sources.linkedin_pages.helpers import (
@@ -147,7 +147,6 @@ def linkedin_pages_source(
             in `reporting_timezone`.
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     client = LinkedInClient(base_url, access_token, linkedin_version)
     configured = checked_ids(settings.SOURCE_NAME, "organization_ids", organization_ids)
     ids = [organization.removeprefix("urn:li:organization:") for organization in configured]
@@ -155,7 +154,7 @@ def linkedin_pages_source(
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
-    return (
+    return with_dlt_columns(
         posts(client, ids, first_instant, lookback_days, run_cutoff),
         share_statistics_daily(client, ids, start, lookback_days, end),
         follower_statistics_daily(client, ids, start, lookback_days, end),

@@ -20,7 +20,7 @@ from dlt.extract.resource import DltResource
 from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.graph import GraphClient
 from sources.common.ids import checked_ids
 from sources.meta_ads import settings
@@ -125,7 +125,6 @@ def meta_ads_source(
         age_gender: also read the age x gender breakdown (`ad_insights_age_gender`, about 8 rows per ad day);
             false leaves that table to the Parquet file path (docs/sources/exports.md).
     """
-    ensure_dlt_columns()
     client = GraphClient(settings.SOURCE_NAME, base_url, access_token, settings.TOKEN_SETTING)
     directory = AccountDirectory(client)
     accounts = checked_ids(settings.SOURCE_NAME, "account_ids", [normalize_account_id(a) for a in account_ids])
@@ -133,4 +132,4 @@ def meta_ads_source(
     resources = [ad_accounts(directory, accounts), ad_insights(client, directory, *window)]
     if age_gender:
         resources.append(ad_insights_age_gender(client, directory, *window))
-    return resources
+    return with_dlt_columns(*resources)

@@ -33,7 +33,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.errors import SourceAuthError
 from sources.common.secrets import keyed_secrets
 from sources.pinterest import settings
@@ -155,13 +155,12 @@ def pinterest_source(
             in `reporting_timezone`.
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     accounts = _accounts(access_tokens, base_url)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
-    return (
+    return with_dlt_columns(
         pins(accounts, first_instant, lookback_days, run_cutoff),
         account_analytics_daily(accounts, start, lookback_days, end),
         user_accounts(accounts, end + dt.timedelta(days=1)),

@@ -20,7 +20,7 @@ from dlt.extract.resource import DltResource
 
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.pinterest_ads import settings
 from sources.pinterest_ads.helpers import AccountDirectory, PinterestAdsClient, ad_catalog, insights_chunks
@@ -96,11 +96,10 @@ def pinterest_ads_source(
             attribution window, through which Pinterest restates conversions).
         account_timezones: IANA time zone of each ad account (its reporting day), as set in Ads Manager.
     """
-    ensure_dlt_columns()
     ids = checked_ids(settings.SOURCE_NAME, "ad_account_ids", ad_account_ids)
     client = PinterestAdsClient(base_url, access_token)
     directory = AccountDirectory(client, _timezones(ids, account_timezones))
-    return (
+    return with_dlt_columns(
         ad_accounts(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),
     )

@@ -29,7 +29,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import SHOP_HANDLE, checked_ids
 from sources.common.parallel import stream_parallel
 from sources.common.privacy import guard_salt
@@ -131,12 +131,11 @@ def shopify_source(
             `reporting_timezone` (the flow's run cutoff).
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     shop_list = _shop_list(shops, access_tokens, shop_url_template)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first = earliest_instant(parse_date(start_date))
-    return (
+    return with_dlt_columns(
         shops_resource(shop_list, api_version),
         orders_resource(shop_list, api_version, first, run_cutoff, pii_salt),
     )

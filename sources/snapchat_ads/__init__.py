@@ -22,7 +22,7 @@ from dlt.extract.resource import DltResource
 from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.snapchat_ads import settings
 from sources.snapchat_ads.helpers import AD_ACCOUNTS_SCHEMA, AccountDirectory, SnapchatClient, insights_chunks
@@ -91,11 +91,10 @@ def snapchat_ads_source(
         end_date: last day read, inclusive (account time zone); yesterday in UTC by default.
         lookback_days: days before the last loaded day re-read on every later run (restated conversions).
     """
-    ensure_dlt_columns()
     client = SnapchatClient(base_url, token_url, client_id, client_secret, refresh_token)
     directory = AccountDirectory(client)
     ids = checked_ids(settings.SOURCE_NAME, "ad_account_ids", ad_account_ids)
-    return (
+    return with_dlt_columns(
         ad_accounts(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),
     )

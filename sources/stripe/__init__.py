@@ -26,7 +26,7 @@ from dlt.extract.resource import DltResource
 
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import DEFAULT_REPORTING_TIMEZONE, parse_date, resolve_cutoff, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.privacy import guard_salt
 from sources.common.secrets import keyed_secrets
 from sources.stripe import settings
@@ -141,12 +141,11 @@ def stripe_source(
         lookback_days: days of objects re-read on every later run (refunds and status changes after creation).
         reporting_timezone: time zone of start_date and end_date.
     """
-    ensure_dlt_columns()
     clients = _clients(api_keys, base_url)
     tz = ZoneInfo(reporting_timezone)
     first_instant = dt.datetime.combine(parse_date(start_date), dt.time(0), tz).astimezone(dt.UTC)
     cutoff = resolve_cutoff(resolve_end_date(end_date), None, reporting_timezone)
-    return (
+    return with_dlt_columns(
         charges(clients, first_instant, lookback_days, cutoff, pii_salt),
         refunds(clients, first_instant, lookback_days, cutoff),
         balance_transactions(clients, first_instant, lookback_days, cutoff),

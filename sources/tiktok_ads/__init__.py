@@ -23,7 +23,7 @@ from dlt.extract.resource import DltResource
 from sources.common.arrow import table_from_columns
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.tiktok_ads import settings
 from sources.tiktok_ads.helpers import (
@@ -112,7 +112,6 @@ def tiktok_ads_source(
         age_gender: also read the AUDIENCE reports by age and gender (`ad_insights_age_gender`, about 8 rows per ad
             day); false leaves that table to the Parquet file path (docs/sources/exports.md).
     """
-    ensure_dlt_columns()
     client = TikTokClient(base_url, access_token)
     directory = AdvertiserDirectory(client)
     ids = checked_ids(settings.SOURCE_NAME, "advertiser_ids", advertiser_ids)
@@ -120,4 +119,4 @@ def tiktok_ads_source(
     resources = [advertisers(directory, ids), ad_insights(client, directory, *window)]
     if age_gender:
         resources.append(ad_insights_age_gender(client, directory, *window))
-    return resources
+    return with_dlt_columns(*resources)

@@ -26,7 +26,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.tiktok_organic import settings
 from sources.tiktok_organic.helpers import TikTokBusinessClient, account_daily_chunks, all_video_chunks
@@ -89,14 +89,13 @@ def tiktok_organic_source(
             in `reporting_timezone`.
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     client = TikTokBusinessClient(base_url, access_token)
     ids = checked_ids(settings.SOURCE_NAME, "business_ids", business_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
-    return (
+    return with_dlt_columns(
         videos(client, ids, first_instant, lookback_days, run_cutoff),
         account_daily(client, ids, start, lookback_days, end),
     )

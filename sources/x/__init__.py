@@ -29,7 +29,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.x import settings
 from sources.x.helpers import USERS_SCHEMA, XClient, tweet_chunks, user_row
@@ -91,14 +91,13 @@ def x_source(
             in `reporting_timezone`.
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     client = XClient(base_url, bearer_token)
     ids = checked_ids(settings.SOURCE_NAME, "user_ids", user_ids)
     start = parse_date(start_date)
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
-    return (
+    return with_dlt_columns(
         tweets(client, ids, first_instant, lookback_days, run_cutoff),
         users(client, ids, end + dt.timedelta(days=1)),
     )

@@ -21,7 +21,7 @@ from dlt.extract.resource import DltResource
 
 from sources.common.cursors import AccountCursors, drain_chunks
 from sources.common.dates import parse_date, resolve_end_date
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.x_ads import settings
 from sources.x_ads.helpers import AccountDirectory, XAdsClient, accounts_table, insights_chunks
@@ -85,11 +85,10 @@ def x_ads_source(
         end_date: last day read (account time zone), inclusive; yesterday in UTC by default.
         lookback_days: days before the last loaded day re-read on every later run (restatements).
     """
-    ensure_dlt_columns()
     client = XAdsClient(base_url, consumer_key, consumer_secret, access_token, access_token_secret)
     directory = AccountDirectory(client)
     ids = checked_ids(settings.SOURCE_NAME, "account_ids", account_ids)
-    return (
+    return with_dlt_columns(
         ad_accounts(directory, ids),
         ad_insights(client, directory, ids, parse_date(start_date), lookback_days, resolve_end_date(end_date)),
     )

@@ -28,7 +28,7 @@ from sources.common.dates import (
     resolve_cutoff,
     resolve_end_date,
 )
-from sources.common.dlt_settings import ensure_dlt_columns
+from sources.common.dlt_settings import with_dlt_columns
 from sources.common.ids import checked_ids
 from sources.youtube import settings
 from sources.youtube.helpers import (
@@ -110,7 +110,6 @@ def youtube_source(
             `reporting_timezone`.
         reporting_timezone: time zone of the run date (for the default cutoff).
     """
-    ensure_dlt_columns()
     client = YouTubeClient(base_url, analytics_base_url, access_token)
     directory = ChannelDirectory(client)
     ids = checked_ids(settings.SOURCE_NAME, "channel_ids", channel_ids)
@@ -118,7 +117,7 @@ def youtube_source(
     end = resolve_end_date(end_date)
     run_cutoff = resolve_cutoff(end, cutoff, reporting_timezone)
     first_instant = earliest_instant(start)
-    return (
+    return with_dlt_columns(
         channels(directory, ids, end + dt.timedelta(days=1)),
         videos(client, directory, ids, first_instant, lookback_days, run_cutoff),
         channel_daily(client, ids, start, lookback_days, end),
