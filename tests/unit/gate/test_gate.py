@@ -229,7 +229,8 @@ print(not thread.is_alive(), "great_expectations" in sys.modules, "expectations.
 
 
 def test_the_gate_modules_are_imported_in_the_background() -> None:
-    """The nightly run starts this as dbt begins (issue 8): a fresh interpreter imports GX in the thread alone."""
+    """`socialmart run` starts this while Prefect's server starts (issue 8): a fresh interpreter imports GX in the
+    thread alone."""
     result = subprocess.run(
         [sys.executable, "-c", BACKGROUND_IMPORT],
         cwd=PROJECT_DIR,
