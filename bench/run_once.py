@@ -21,14 +21,14 @@ def main() -> None:
     from socialmart import prefect_server
 
     server = prefect_server.start()  # as `socialmart run` does: before the flow's imports
-    from expectations.gate import import_in_background as import_gate_in_background
+    from expectations.gate import preload as preload_gate
     from flows.nightly import nightly
 
     result: dict = {"error": None}
     seconds: dict[str, float] = {}
     rows: dict[str, dict[str, int]] = {}
     try:
-        import_gate_in_background()  # as `socialmart run` does, while the server finishes starting
+        preload_gate()  # as `socialmart run` does, while the server finishes starting
         prefect_server.attach(server)
         summary = nightly(
             run_date=date.fromisoformat(args["run_date"]),

@@ -3,7 +3,6 @@ outcome."""
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -21,21 +20,16 @@ class GateConnectionError(ConnectionError):
     """The gate could not reach the warehouse; the message names it (never its password) and what to check."""
 
 
-def import_in_background() -> threading.Thread:
-    """Start importing the gate's modules, Great Expectations among them (about 2 s), in a thread.
+def preload() -> None:
+    """Import the gate's modules, Great Expectations among them (about 2 s), ahead of the gate.
 
-    `socialmart run`, `backfill` and `publish` start it while they wait for Prefect's temporary server to answer,
-    time in which the process is otherwise idle (issue 8). `run_gate` imports the same modules, and waits for this
-    import where they overlap; an import that fails here fails again there, where it is reported.
+    `socialmart run`, `backfill` and `publish` call it while Prefect's temporary server starts in its own process,
+    time in which they would otherwise wait idle (issue 8). It runs in the calling thread: an import in a second
+    thread lets other code see half-imported modules (dlt's check for pandas failed on one). An import that fails
+    here fails again in the gate, where the run reports it.
     """
-
-    def load() -> None:
-        with suppress(Exception):
-            from expectations import datasource, runner, suites  # noqa: F401
-
-    thread = threading.Thread(target=load, name="gate-import", daemon=True)
-    thread.start()
-    return thread
+    with suppress(Exception):
+        from expectations import datasource, runner, suites  # noqa: F401
 
 
 def run_gate(target: BuildTarget | Path, params: GateParams, docs_dir: Path | None = None) -> GateResult:

@@ -45,11 +45,11 @@ def _parse_sources(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 def _attach_prefect(server: prefect_server.TemporaryServer | None) -> None:
-    """Point Prefect at the early server (socialmart/prefect_server.py). Meanwhile a thread imports Great
-    Expectations for the gate: the wait for the server to answer leaves this process idle for about 1.5 s."""
-    from expectations.gate import import_in_background
+    """Point Prefect at the early server (socialmart/prefect_server.py), once Great Expectations is imported for the
+    gate: the server takes about 1.5 s more to answer, which this process would otherwise spend waiting."""
+    from expectations.gate import preload
 
-    import_in_background()
+    preload()
     prefect_server.attach(server)
 
 
