@@ -19,17 +19,16 @@ def main() -> None:
     """Run the nightly flow once as the JSON argument says, and print its result."""
     args = json.loads(sys.argv[1])
     from socialmart import prefect_server
+    from socialmart.cli import attach_prefect
 
     server = prefect_server.start()  # as `socialmart run` does: before the flow's imports
-    from expectations.gate import preload as preload_gate
     from flows.nightly import nightly
 
     result: dict = {"error": None}
     seconds: dict[str, float] = {}
     rows: dict[str, dict[str, int]] = {}
     try:
-        preload_gate()  # as `socialmart run` does, while the server finishes starting
-        prefect_server.attach(server)
+        attach_prefect(server)
         summary = nightly(
             run_date=date.fromisoformat(args["run_date"]),
             sandbox=args.get("sandbox", False),

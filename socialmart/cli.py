@@ -44,7 +44,7 @@ def _parse_sources(_ctx: click.Context, _param: click.Parameter, value: str | No
     return names
 
 
-def _attach_prefect(server: prefect_server.TemporaryServer | None) -> None:
+def attach_prefect(server: prefect_server.TemporaryServer | None) -> None:
     """Point Prefect at the early server (socialmart/prefect_server.py), once Great Expectations is imported for the
     gate: the server takes about 1.5 s more to answer, which this process would otherwise spend waiting."""
     from expectations.gate import preload
@@ -94,7 +94,7 @@ def run(
     from flows.nightly import nightly
 
     try:
-        _attach_prefect(server)
+        attach_prefect(server)
         summary = nightly(
             run_date=run_date,
             sandbox=sandbox,
@@ -164,7 +164,7 @@ def backfill(
     except BackfillRangeError as exc:
         raise click.UsageError(str(exc)) from exc
     try:
-        _attach_prefect(server)
+        attach_prefect(server)
         summary = backfill_flow(
             start=start, end=end, sandbox=sandbox, sources=sources, warehouse_file=warehouse_file, inputs_dir=inputs_dir
         )
@@ -200,7 +200,7 @@ def publish(run_date: date | None, warehouse_file: Path | None, inputs_dir: Path
     from flows.nightly import nightly
 
     try:
-        _attach_prefect(server)
+        attach_prefect(server)
         summary = nightly(run_date=run_date, sources=(), warehouse_file=warehouse_file, inputs_dir=inputs_dir)
     except Exception as exc:  # every failure ends with a readable message, not a traceback
         _fail("publish", exc)
