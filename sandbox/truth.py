@@ -493,7 +493,7 @@ class Truth:
     def _converted_by_running_total(self, row: AdDay, local_cents: list[int]) -> list[Decimal]:
         """The ad row's parts `local_cents` (in age, gender order) converted at its day's rate so that they add up to
         their total converted and rounded to the cent once: each part is its rounded running total less the one
-        before it (fct_ad_demographics_daily, macro cents_of_running_total)."""
+        before it (as fct_ad_demographics_daily does)."""
         currency = row.campaign.account.currency
         rate = fx.rate(currency, row.day) / fx.rate(self.currency, row.day)
         running, rounded_before, parts = _ZERO, _ZERO, []

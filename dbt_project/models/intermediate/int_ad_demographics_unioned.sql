@@ -2,7 +2,7 @@
     Ad delivery by age and gender of the platforms that report it (Meta breakdowns=age,gender; TikTok AUDIENCE
     reports), one row per platform x account x ad x account-timezone day x age_range x gender, money in the account
     currency with the FX rate of the row's day (the row's currency, else its account's). fct_ad_demographics_daily
-    converts it per ad day (macro cents_of_running_total).
+    converts it per ad day, by running total.
 -#}
 with
 

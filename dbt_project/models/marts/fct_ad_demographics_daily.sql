@@ -1,10 +1,12 @@
 {#-
     Money is converted per ad day, as int_ad_performance_unioned converts the ad's row: the ad day's breakdown total
     (in the account currency) at the FX rate of its day, rounded to the cent once. Its age x gender rows (in
-    age_range, gender order) share it by running total (macro cents_of_running_total): each row is within a cent of
-    its own conversion, and the ad day's rows add up to it exactly. So where a platform's breakdown adds up to its
-    ad row (as the sandbox's does), the ad day's rows add up to fct_ad_performance_daily in the reporting currency
-    too, not only in the account currency. One window over the breakdown rows, shared by both amounts.
+    age_range, gender order) share it by running total: each row gets the running total through it converted, less
+    the running total before it converted. So each row is within a cent of its own conversion, and the ad day's rows
+    add up to its total converted exactly; where a platform's breakdown adds up to its ad row (as the sandbox's
+    does), the ad day's rows add up to fct_ad_performance_daily in the reporting currency too, not only in the
+    account currency. The running totals are of the local amounts (one rate per currency and day), so every
+    conversion is one convert_currency.
 -#}
 {#- Incremental: a nightly run rebuilds only the days from rebuild_from on (macros/rebuild_window.sql). -#}
 {{ config(
@@ -23,25 +25,15 @@ breakdown as (
 
 ),
 
-exact as (
-
-    select
-        *,
-        cast(spend_local as numeric(18, 2)) * fx_rate as spend_exact,
-        cast(platform_conversion_value_local as numeric(18, 2)) * fx_rate as platform_conversion_value_exact
-    from breakdown
-
-),
-
 running as (
 
     select
         *,
-        sum(spend_exact) over ad_day_so_far as spend_running,
-        sum(platform_conversion_value_exact) over ad_day_so_far as platform_conversion_value_running
-    from exact
+        sum(spend_local) over ad_day_so_far as spend_local_running,
+        sum(platform_conversion_value_local) over ad_day_so_far as platform_conversion_value_local_running
+    from breakdown
     window ad_day_so_far as (
-        partition by platform, account_id, ad_id, date_day
+        partition by platform, account_id, ad_id, date_day, currency_code
         order by age_range, gender
         rows between unbounded preceding and current row
     )
@@ -52,8 +44,12 @@ demographics as (
 
     select
         *,
-        {{ cents_of_running_total('spend') }} as spend,
-        {{ cents_of_running_total('platform_conversion_value') }} as platform_conversion_value
+        {{ convert_currency('spend_local_running', 'fx_rate') }}
+            - {{ convert_currency('spend_local_running - spend_local', 'fx_rate') }} as spend,
+        {{ convert_currency('platform_conversion_value_local_running', 'fx_rate') }}
+            - {{ convert_currency(
+                'platform_conversion_value_local_running - platform_conversion_value_local', 'fx_rate'
+            ) }} as platform_conversion_value
     from running
 
 ),
