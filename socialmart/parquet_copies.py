@@ -43,7 +43,9 @@ def write_set(build: Path, warehouse_dir: Path, run_id: str) -> dict[str, Path]:
     folder.mkdir(parents=True)
     files: dict[str, Path] = {}
     try:
-        with duckdb.connect(str(build), read_only=True) as con:
+        # The tables have no row order to keep (the build does not keep insertion order either); without it DuckDB
+        # writes each file from both cores: 2.2 s instead of 2.6 s for an agency's marts (issue 8).
+        with duckdb.connect(str(build), read_only=True, config={"preserve_insertion_order": False}) as con:
             tables = con.execute(
                 "select table_name from information_schema.tables where table_schema = ? order by table_name",
                 [MARTS_SCHEMA],
