@@ -6,18 +6,44 @@ from pathlib import Path
 
 import dlt
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pytest
 
 from sources.common.dlt_settings import dlt_ids, with_dlt_columns
 
 
 def test_row_ids_are_unique_strings_made_in_one_go() -> None:
-    ids = dlt_ids(100_000)
-    assert ids.type == pa.string() and len(ids) == 100_000 and ids.null_count == 0
-    assert len(set(ids.to_pylist())) == 100_000
-    assert {len(value) for value in ids.to_pylist()} == {16}
-    assert dlt_ids(1)[0].as_py() != dlt_ids(1)[0].as_py()
+    ids = dlt_ids(300_000).to_pylist()
+    assert len(set(ids)) == 300_000 and {len(value) for value in ids} == {22}
+    assert len({value[:16] for value in ids}) == 1, "one random prefix per item"
+    assert ids[:3] == [ids[0][:16] + suffix for suffix in ("AAAAAA", "AAAAAB", "AAAAAC")]
+    assert ids[64] == ids[0][:16] + "AAAABA"
+    assert dlt_ids(1)[0].as_py()[:16] != dlt_ids(1)[0].as_py()[:16], "each item its own prefix"
     assert len(dlt_ids(0)) == 0
+    with pytest.raises(ValueError, match="rows in one Arrow item"):
+        dlt_ids(100_000_000)
+
+
+def _stored_blocks(con: duckdb.DuckDBPyConnection, ids: pa.ChunkedArray, table: str) -> int:
+    con.register("items", pa.table({"_dlt_id": ids}))
+    con.execute(f"create table {table} as select * from items")
+    con.execute("checkpoint")
+    [(blocks,)] = con.execute(
+        f"select count(distinct block_id) from pragma_storage_info('{table}') where segment_type <> 'VALIDITY'"
+    ).fetchall()
+    return blocks
+
+
+def test_row_ids_take_far_less_storage_than_random_ones(tmp_path: Path) -> None:
+    """Four items of 250,000 rows against a million random ids of the same length and characters."""
+    ours = pa.chunked_array([dlt_ids(250_000) for _ in range(4)])
+    alphabet = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", dtype=np.uint8)
+    chars = alphabet[np.random.default_rng(8).integers(0, 64, (1_000_000, 22))]
+    offsets = pa.py_buffer(np.arange(0, 1_000_001 * 22, 22, dtype=np.int32))
+    random_ids = pa.chunked_array([pa.StringArray.from_buffers(1_000_000, offsets, pa.py_buffer(chars.tobytes()))])
+    with duckdb.connect(str(tmp_path / "ids.duckdb")) as con:
+        assert _stored_blocks(con, ours, "ours") * 2 <= _stored_blocks(con, random_ids, "random_ids")
 
 
 def _load(tmp_path: Path, name: str, *resources) -> duckdb.DuckDBPyConnection:
