@@ -21,7 +21,7 @@ DLT_ID = "_dlt_id"
 # raw tables: DuckDB cannot compress them, and stores a shared prefix in a few bits (issue 8).
 _PREFIX_BYTES = 12
 _NUMBER_DIGITS = 6
-_ID_CHARS = 16 + _NUMBER_DIGITS
+_ID_CHARS = _PREFIX_BYTES * 4 // 3 + _NUMBER_DIGITS  # base64: 4 characters for every 3 bytes
 _MAX_ROWS = (2**31 - 1) // _ID_CHARS  # an Arrow string array's 32-bit offsets; 6 digits number 64**6 rows
 _BASE64_DIGITS = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", dtype=np.uint8)
 
