@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import agency, profile
+from bench import agency, memory, profile
 from bench.results import write_results
 from bench.run_once import PREFIX
 
@@ -45,9 +45,11 @@ def _machine() -> str:
 
 
 def measured_run(args: dict[str, Any], env: dict[str, str], py_spy: Path | None = None) -> dict[str, Any]:
-    """Run bench/run_once.py in a subprocess; return its result with the wall time and its own peak RSS.
+    """Run bench/run_once.py in a subprocess; return its result with the wall time, its own peak RSS and each stage's
+    (bench/memory.py).
 
-    With `py_spy` (a raw output file) py-spy samples the run: the peak RSS is then py-spy's, not the run's."""
+    With `py_spy` (a raw output file) py-spy samples the run: the peak RSS is then py-spy's, not the run's, and the
+    stages' are not measured."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "bench.run_once", json.dumps(args)]
     process = subprocess.Popen(
@@ -57,15 +59,18 @@ def measured_run(args: dict[str, Any], env: dict[str, str], py_spy: Path | None 
         stdout=subprocess.PIPE,
         text=True,
     )
+    sampler = None if py_spy else memory.RssSampler(process.pid).start()
     assert process.stdout is not None
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage (ru_maxrss in KB)
+    samples = sampler.stop() if sampler else []
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = round(time.perf_counter() - started, 2)
     line = next((ln for ln in reversed(output.splitlines()) if ln.startswith(PREFIX)), None)
     result = json.loads(line[len(PREFIX) :]) if line else {"error": f"exit {process.returncode}", "rows": {}}
     rows = result.pop("rows", {})
     seconds = result.get("stage_seconds", {})
+    spans = result.pop("stage_spans", [])
     loads = [
         {
             "source": source,
@@ -82,6 +87,7 @@ def measured_run(args: dict[str, Any], env: dict[str, str], py_spy: Path | None 
         "run_date": args["run_date"],
         "wall_seconds": wall,
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "stage_peak_rss_mb": memory.stage_peaks_mb(samples, spans) if sampler else {},
         "rows_loaded": sum(sum(tables.values()) for tables in rows.values()),
         "loads": loads,
     }

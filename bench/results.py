@@ -73,12 +73,20 @@ def _run_row(profile: str, name: str, run: dict[str, Any]) -> str:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """The results as markdown: runs, loads, baselines and the targets with pass/fail and the measured figure."""
+    """The results as markdown: runs, each stage's peak RSS, loads, baselines and the targets with pass/fail and the
+    measured figure."""
     columns = ("profile", "run", "wall s", "peak RSS MB", *(f"{stage} s" for stage in STAGES), "rows loaded", "status")
     lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     for profile in results["profiles"]:
         for name in ("full", "incremental"):
             lines.append(_run_row(profile["label"], name, profile[name]))
+    columns = ("profile", "run", *(f"{stage} peak RSS MB" for stage in STAGES))
+    lines += ["", "| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+    for profile in results["profiles"]:
+        for name in ("full", "incremental"):
+            peaks = profile[name].get("stage_peak_rss_mb") or {}
+            cells = " | ".join("-" if peaks.get(stage) is None else str(peaks[stage]) for stage in STAGES)
+            lines.append(f"| {profile['label']} | {name} | {cells} |")
     lines += ["", "| profile | run | load (source) | rows | s | rows/s |", "|---|---|---|---|---|---|"]
     for profile in results["profiles"]:
         for name in ("full", "incremental"):

@@ -2,7 +2,8 @@
 
 JSON gives run_date, sandbox, and for a file run exports_dir, inputs_dir and warehouse_file. The settings (warehouse
 and reports folders, start date) come from the environment the parent sets. Prints one JSON line prefixed RESULT:
-the stage seconds, the rows loaded per source and table, and the error when the run failed.
+the stage seconds and spans (bench/memory.py), the rows loaded per source and table, and the error when the run
+failed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def main() -> None:
 
     result: dict = {"error": None}
     seconds: dict[str, float] = {}
+    spans: list[tuple[str, float, float]] = []
     rows: dict[str, dict[str, int]] = {}
     try:
         attach_prefect(server)
@@ -37,10 +39,10 @@ def main() -> None:
             warehouse_file=Path(args["warehouse_file"]) if args.get("warehouse_file") else None,
             inputs_dir=Path(args["inputs_dir"]) if args.get("inputs_dir") else None,
         )
-        seconds, rows = summary.seconds, summary.rows_extracted
+        seconds, spans, rows = summary.seconds, summary.stage_spans, summary.rows_extracted
     except Exception as exc:  # the bench records a failed run and goes on
         result["error"] = f"{type(exc).__name__}: {str(exc)[:2000]}"
-    result.update(stage_seconds=seconds, rows=rows)
+    result.update(stage_seconds=seconds, stage_spans=spans, rows=rows)
     print(PREFIX + json.dumps(result))
 
 

@@ -68,6 +68,8 @@ class RunSummary:
     report_notes: list[str] = field(default_factory=list)  # reports due with nothing to show yet (no targets, ...)
     targets_at_risk: list[str] = field(default_factory=list)  # the tracked month's targets at_risk or off_track
     seconds: dict[str, float] = field(default_factory=dict)
+    # each timed stage as (stage, started, ended) in seconds since the epoch: `make bench` matches its memory samples
+    stage_spans: list[tuple[str, float, float]] = field(default_factory=list)
 
     def markdown(self) -> str:
         """A short human-readable summary of the run: rows loaded, dbt, gate, targets at risk and where things are."""
@@ -134,20 +136,23 @@ class RunSummary:
 
 
 class _Stopwatch:
-    """Adds the wall time of each `with stopwatch("stage"):` block to the summary; `last` is the latest stage begun."""
+    """Adds the wall time of each `with stopwatch("stage"):` block to the summary's seconds, and the block's start and
+    end to its stage spans; `last` is the latest stage begun."""
 
-    def __init__(self, seconds: dict[str, float]) -> None:
-        self.seconds = seconds
+    def __init__(self, summary: RunSummary) -> None:
+        self.summary = summary
         self.last: str | None = None
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
         self.last = stage
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), time.time()
         try:
             yield
         finally:
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
+            seconds = self.summary.seconds
+            seconds[stage] = round(seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
+            self.summary.stage_spans.append((stage, started_at, time.time()))
 
 
 def _default_run_date(settings: Settings) -> date:
@@ -420,7 +425,7 @@ def nightly(
         settings.customer_salt(sandbox=use_sb)  # a live run without [socialmart] pii_salt stops here, before loading
     run_id = f"{run_date:%Y%m%d}-{datetime.now():%H%M%S}-{uuid.uuid4().hex[:6]}"
     summary = RunSummary(run_id=run_id, run_date=run_date, sandbox=use_sb)
-    stage = _Stopwatch(summary.seconds)
+    stage = _Stopwatch(summary)
     nightly_alerts.track(summary, stage)
     targets_before = None  # the published target statuses this run replaces (nightly_alerts.targets_before_publish)
 

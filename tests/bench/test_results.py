@@ -15,6 +15,7 @@ def _run(wall: float, load: float, dbt: float, gate: float, rss: float = 900.0) 
         "peak_rss_mb": rss,
         "rows_loaded": 1_000_000,
         "stage_seconds": {"load": load, "dbt": dbt, "gate": gate, "publish": 0.1, "report": 1.0},
+        "stage_peak_rss_mb": {"load": rss - 100, "dbt": rss, "gate": 500.5, "publish": None, "report": 400.0},
         "loads": [{"source": "meta_ads", "tables": {}, "rows": 1_000_000, "seconds": 2.0, "rows_per_second": 500_000}],
         "error": None,
     }
@@ -48,4 +49,6 @@ def test_results_check_each_target_and_write_json_and_markdown(tmp_path: Path) -
     assert (tmp_path / "results.md").read_text() == text
     assert "| agency | agency full run | <= 600 s | 700 s | FAIL |" in text
     assert "| brand | full | 80 | 900.0 | 30 | 30 | 5 | 0.1 | 1.0 | 1,000,000 | ok |" in text
+    assert "| profile | run | load peak RSS MB | dbt peak RSS MB | gate peak RSS MB | publish peak RSS MB |" in text
+    assert "| agency | full | 4900 | 5000 | 500.5 | - | 400.0 |" in text
     assert text.rstrip().endswith("Machine: test box.")

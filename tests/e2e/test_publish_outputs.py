@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import timedelta
+from itertools import pairwise
 
 import duckdb
 import pytest
@@ -92,6 +93,12 @@ def test_each_good_run_is_recorded_in_ops_pipeline_runs(scenario: Scenario, whic
         assert run[f"{stage}_seconds"] == summary.seconds[stage]
     assert timedelta(0) < run["finished_at"] - run["started_at"]
     assert run["total_seconds"] >= sum(summary.seconds[s] for s in ("load", "dbt", "gate", "parquet"))
+    # the stage spans `make bench` matches its memory samples to: in order, one per stage, as long as its seconds
+    spans = summary.stage_spans
+    assert [stage for stage, _, _ in spans] == ["load", "dbt", "gate", "parquet", "publish", "report"]
+    assert all(start <= end <= next_start for (_, start, end), (_, next_start, _) in pairwise(spans))
+    for stage, start, end in spans:
+        assert end - start == pytest.approx(summary.seconds[stage], abs=0.01)
 
 
 def test_every_check_of_every_run_is_in_ops_dq_results(scenario: Scenario) -> None:
