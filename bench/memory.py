@@ -43,7 +43,7 @@ class RssSampler:
         while not self._stopped.is_set():
             try:
                 rss = self._process.memory_info().rss
-            except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            except (psutil.NoSuchProcess, psutil.AccessDenied):  # ZombieProcess is a NoSuchProcess
                 return  # the run has ended (a zombie until the parent reaps it)
             self.samples.append((time.time(), rss))
             self._stopped.wait(self._interval)
@@ -54,14 +54,7 @@ def stage_peaks_mb(
 ) -> dict[str, float | None]:
     """Each stage's largest sample within its spans (a stage timed twice: both spans), in MB; None when no sample
     fell within a span."""
-    peaks: dict[str, float | None] = {}
+    within: dict[str, list[int]] = {}
     for stage, started, ended in spans:
-        within = [rss for at, rss in samples if started <= at <= ended]
-        best = max(within, default=None)
-        previous = peaks.get(str(stage))
-        if best is not None:
-            best_mb = round(best / MB, 1)
-            peaks[str(stage)] = best_mb if previous is None else max(previous, best_mb)
-        else:
-            peaks.setdefault(str(stage), None)
-    return peaks
+        within.setdefault(str(stage), []).extend(rss for at, rss in samples if started <= at <= ended)
+    return {stage: round(max(rss) / MB, 1) if rss else None for stage, rss in within.items()}

@@ -72,16 +72,19 @@ def _run_row(profile: str, name: str, run: dict[str, Any]) -> str:
     )
 
 
+def _table_head(columns: tuple[str, ...]) -> list[str]:
+    return ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+
+
 def markdown(results: dict[str, Any]) -> str:
     """The results as markdown: runs, each stage's peak RSS, loads, baselines and the targets with pass/fail and the
     measured figure."""
     columns = ("profile", "run", "wall s", "peak RSS MB", *(f"{stage} s" for stage in STAGES), "rows loaded", "status")
-    lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+    lines = _table_head(columns)
     for profile in results["profiles"]:
         for name in ("full", "incremental"):
             lines.append(_run_row(profile["label"], name, profile[name]))
-    columns = ("profile", "run", *(f"{stage} peak RSS MB" for stage in STAGES))
-    lines += ["", "| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+    lines += ["", *_table_head(("profile", "run", *(f"{stage} peak RSS MB" for stage in STAGES)))]
     for profile in results["profiles"]:
         for name in ("full", "incremental"):
             peaks = profile[name].get("stage_peak_rss_mb") or {}
