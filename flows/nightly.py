@@ -159,7 +159,10 @@ def _default_run_date(settings: Settings) -> date:
     return datetime.now(ZoneInfo(settings.reporting_timezone)).date()
 
 
-@task(retries=1, retry_delay_seconds=5, timeout_seconds=1800, cache_policy=NO_CACHE)
+# No Prefect timeout: the sources run in the flow's worker threads, where Prefect cannot interrupt a task (it only
+# warned, once a source, on every run). A stalled platform is bounded by each request's own timeout and retries
+# (sources/common/http.py, dlt's `request_timeout`).
+@task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def extract_load(
     spec: SourceSpec,
     settings: Settings,

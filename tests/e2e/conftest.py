@@ -7,7 +7,7 @@ from functools import partial
 
 import pytest
 from concurrent_reader import ConcurrentReader
-from e2e_scenario import NEXT_DATE, RUN_DATE, FirstRun, Scenario, query, snapshot
+from e2e_scenario import NEXT_DATE, RUN_DATE, FirstRun, Scenario, logged_warnings, query, snapshot
 
 from flows.nightly import nightly
 
@@ -15,7 +15,7 @@ from flows.nightly import nightly
 @pytest.fixture(scope="session")
 def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     root = tmp_path_factory.mktemp("nightly")
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, logged_warnings("prefect") as prefect_warnings:
         mp.setenv("SOCIALMART__WAREHOUSE_DIR", str(root / "warehouse"))
         mp.setenv("SOCIALMART__REPORTS_DIR", str(root / "reports"))
         published = root / "warehouse" / "socialmart.duckdb"
@@ -26,7 +26,7 @@ def scenario(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
             second = nightly(run_date=NEXT_DATE, sandbox=True)
         second_snapshot = snapshot(published, root / "after-second.duckdb")
     # The settings are restored before the other modules of the session run (the fixture lives for the session).
-    return Scenario(root, first, first_snapshot, second, second_snapshot, reader.log)
+    return Scenario(root, first, first_snapshot, second, second_snapshot, reader.log, prefect_warnings)
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -4,8 +4,10 @@ of conftest.py, run once per test session), and helpers to read their warehouses
 
 from __future__ import annotations
 
+import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,10 +66,28 @@ class Scenario:
     second: RunSummary
     second_snapshot: Path
     reader: ReaderLog
+    prefect_warnings: list[str]  # what Prefect's loggers warned of during both runs
 
     @property
     def published(self) -> Path:
         return self.root / "warehouse" / "socialmart.duckdb"
+
+
+@contextmanager
+def logged_warnings(logger: str) -> Iterator[list[str]]:
+    """The messages of WARNING or above that `logger` and its children log within the block."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(f"{record.name}: {record.getMessage()}")
+
+    handler = Collect(level=logging.WARNING)
+    logging.getLogger(logger).addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logging.getLogger(logger).removeHandler(handler)
 
 
 def snapshot(published: Path, target: Path) -> Path:

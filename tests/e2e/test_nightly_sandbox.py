@@ -41,6 +41,12 @@ def test_first_run_reproduces_ground_truth(scenario: Scenario) -> None:
     assert len(truth.months()) >= 18
 
 
+def test_a_good_run_logs_no_prefect_warnings(scenario: Scenario) -> None:
+    # A warning on every night teaches the team to skim past the one that matters (the sources used to warn, each,
+    # that their task timeout could not interrupt a worker thread).
+    assert scenario.prefect_warnings == []
+
+
 def test_attributed_revenue_per_campaign(scenario: Scenario) -> None:
     truth = run_truth(RUN_DATE)
     by_campaign = truth.attributed_revenue_by_campaign()
