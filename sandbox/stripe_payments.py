@@ -328,6 +328,7 @@ def refunds_before(cutoff: datetime) -> dict[str, tuple[StripeRefund, ...]]:
     }
 
 
+@lru_cache(maxsize=8)  # every page of /v1/balance_transactions reads it
 def balance_transactions_before(cutoff: datetime) -> dict[str, tuple[BalanceTransaction, ...]]:
     """Balance transactions of captured charges and of refunds created before `cutoff`, per account id."""
     out: dict[str, tuple[BalanceTransaction, ...]] = {}
